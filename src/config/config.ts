@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Parsed once with zod into a frozen object; a bad
+ * value stops start-up with one line per problem (see `ConfigError`).
+ */
+
+export const DEV_API_KEY = 'dev';
+
+const BASE_URLS: Record<string, string> = {
+  test: 'https://apitest.vipps.no',
+  production: 'https://api.vipps.no',
+};
+
+const msn = z.string().regex(/^\d{4,10}$/, 'must be 4 to 10 digits');
+
+const merchantSchema = z.object({
+  msn,
+  name: z.string().min(1).optional(),
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  subscriptionKey: z.string().min(1),
+  capturePolicy: z.enum(['CAPTURE', 'NOTIFY']).optional(),
+});
+
+export type MerchantConfig = z.infer<typeof merchantSchema>;
+
+export const SIMULATOR_MERCHANT: Readonly<MerchantConfig> = Object.freeze({
+  msn: '123456',
+  clientId: 'sim-client-id',
+  clientSecret: 'sim-client-secret',
+  subscriptionKey: 'sim-subscription-key',
+});
+export const SCOPES = ['payments:read', 'payments:write', 'recurring:read', 'recurring:write', 'support'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+const apiKeySchema = z.object({
+  id: z.string().min(1),
+  /** sha256 hex of the key; the key itself is never stored. */
+  keyHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be the sha256 hex digest of the key'),
+  scopes: z.array(z.enum(SCOPES)).min(1),
+  merchants: z.array(msn).min(1),
+});
+
+const duration = z
+  .string()
+  .regex(/^\d+[smhd]?$/, 'must be a duration like 3600, 90s, 30m, 24h or 2d')
+  .transform((text) => {
+    const unit = text.at(-1) ?? '';
+    const factor = { s: 1, m: 60, h: 3600, d: 86400 }[unit] ?? 1;
+    return Number.parseInt(text, 10) * factor;
+  });
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+/** A JSON value given inline or as a path to a JSON file. */
+function jsonOrFile(raw: string | undefined): unknown {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const text = raw.trim().startsWith('[') || raw.trim().startsWith('{') ? raw : readFileSync(raw, 'utf8');
+  return JSON.parse(text);
+}
+
+const envSchema = z.object({
+  VIPPS_ENV: z.enum(['simulator', 'test', 'production']).default('simulator'),
+  VIPPS_BASE_URL: optionalText.pipe(z.url().optional()),
+  VIPPS_MERCHANTS: z.preprocess(jsonOrFile, z.array(merchantSchema).min(1).optional()),
+  VIPPS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  VIPPS_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  VIPPS_SYSTEM_NAME: z.string().min(1).max(30).default('vipps-graph'),
+  VIPPS_SYSTEM_VERSION: z.string().min(1).max(30).default('0.1.0'),
+  VIPPS_SYSTEM_PLUGIN_NAME: z.string().min(1).max(30).default('vipps-graph'),
+  VIPPS_SYSTEM_PLUGIN_VERSION: z.string().min(1).max(30).default('0.1.0'),
+  API_KEYS: z.preprocess(jsonOrFile, z.array(apiKeySchema).min(1).optional()),
+  SIGNING_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  REDIS_URL: optionalText.pipe(z.url().optional()),
+  REDIS_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i).default('vg'),
+  PORT: port.default(4000),
+  PUBLIC_URL: optionalText.pipe(z.url().optional()),
+  CAPTURE_POLICY: z.enum(['CAPTURE', 'NOTIFY']).default('NOTIFY'),
+  CAPTURE_MARGIN: duration.default(86_400),
+  SIMULATOR_PORT: port.default(4010),
+  SIMULATOR_MERCHANTS: z.preprocess(jsonOrFile, z.array(merchantSchema).min(1).optional()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Merchant = MerchantConfig & { capturePolicy: 'CAPTURE' | 'NOTIFY' };
+export type ApiKeyConfig = z.infer<typeof apiKeySchema>;
+
+export interface Config {
+  readonly vipps: {
+    readonly env: 'simulator' | 'test' | 'production';
+    readonly baseUrl: string;
+    readonly merchants: readonly Merchant[];
+    readonly timeoutMs: number;
+    readonly maxRetries: number;
+    readonly system: { readonly name: string; readonly version: string; readonly pluginName: string; readonly pluginVersion: string };
+  };
+  readonly apiKeys: readonly ApiKeyConfig[];
+  readonly signingSecret: string;
+  readonly redis: { readonly url: string | undefined; readonly prefix: string };
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly capture: { readonly policy: 'CAPTURE' | 'NOTIFY'; readonly marginSeconds: number };
+  readonly simulator: { readonly port: number; readonly merchants: readonly MerchantConfig[] };
+  readonly logLevel: string;
+}
+
+/** Thrown with every problem found; `lines` are ready to print, one per problem. */
+export class ConfigError extends Error {
+  constructor(readonly lines: string[]) {
+    super(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+}
+
+const DEV_SIGNING_SECRET = 'vipps-graph-development-signing-secret-not-for-production';
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const simulated = e.VIPPS_ENV === 'simulator';
+  const problems: string[] = [];
+  const simulatorMerchants = e.SIMULATOR_MERCHANTS ?? [SIMULATOR_MERCHANT];
+  const merchants = e.VIPPS_MERCHANTS ?? (simulated ? simulatorMerchants : undefined);
+  if (!merchants) problems.push(`VIPPS_MERCHANTS: required when VIPPS_ENV is ${e.VIPPS_ENV}`);
+  const apiKeys = e.API_KEYS ?? (simulated ? [devApiKey((merchants ?? []).map((m) => m.msn))] : undefined);
+  if (!apiKeys) problems.push(`API_KEYS: required when VIPPS_ENV is ${e.VIPPS_ENV}`);
+  if (!simulated && !e.SIGNING_SECRET) problems.push(`SIGNING_SECRET: required when VIPPS_ENV is ${e.VIPPS_ENV}`);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const config: Config = {
+    vipps: {
+      env: e.VIPPS_ENV,
+      baseUrl: (e.VIPPS_BASE_URL ?? (simulated ? `http://127.0.0.1:${e.SIMULATOR_PORT}` : (BASE_URLS[e.VIPPS_ENV] as string))).replace(/\/$/, ''),
+      merchants: (merchants ?? []).map((m) => ({ ...m, capturePolicy: m.capturePolicy ?? e.CAPTURE_POLICY })),
+      timeoutMs: e.VIPPS_TIMEOUT_MS,
+      maxRetries: e.VIPPS_MAX_RETRIES,
+      system: {
+        name: e.VIPPS_SYSTEM_NAME,
+        version: e.VIPPS_SYSTEM_VERSION,
+        pluginName: e.VIPPS_SYSTEM_PLUGIN_NAME,
+        pluginVersion: e.VIPPS_SYSTEM_PLUGIN_VERSION,
+      },
+    },
+    apiKeys: apiKeys ?? [],
+    signingSecret: e.SIGNING_SECRET ?? DEV_SIGNING_SECRET,
+    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
+    port: e.PORT,
+    publicUrl,
+    capture: { policy: e.CAPTURE_POLICY, marginSeconds: e.CAPTURE_MARGIN },
+    simulator: { port: e.SIMULATOR_PORT, merchants: simulatorMerchants },
+    logLevel: e.LOG_LEVEL,
+  };
+  return deepFreeze(config);
+}
+
+function devApiKey(merchants: string[]): ApiKeyConfig {
+  return { id: 'dev', keyHash: sha256Hex(DEV_API_KEY), scopes: [...SCOPES], merchants };
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+let current: Config | undefined;
+
+/** The process configuration, read from `process.env` on first use. */
+export function config(): Config {
+  current ??= loadConfig(process.env);
+  return current;
+}
+
+/** For entry points: read the configuration or print every problem and exit. */
+export function configOrExit(): Config {
+  try {
+    return config();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const line of error.lines) process.stderr.write(`config: ${line}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,39 @@
+import pino, { type Logger } from 'pino';
+
+/**
+ * Field paths whose values are secrets. pino replaces them with "[redacted]" wherever they appear,
+ * so a whole request, config or error object can be logged safely.
+ */
+export const REDACTED_PATHS = [
+  'authorization',
+  'Authorization',
+  'clientSecret',
+  'client_secret',
+  'accessToken',
+  'access_token',
+  'subscriptionKey',
+  'secret',
+  'apiKey',
+  'statusToken',
+  'token',
+  'headers.authorization',
+  'headers.Authorization',
+  'headers["ocp-apim-subscription-key"]',
+  'headers["Ocp-Apim-Subscription-Key"]',
+  'headers.client_secret',
+  'headers.client_id',
+  '*.authorization',
+  '*.clientSecret',
+  '*.client_secret',
+  '*.accessToken',
+  '*.access_token',
+  '*.subscriptionKey',
+  '*.secret',
+  '*.statusToken',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: undefined }, destination);
+}
+
+export type { Logger };
