@@ -1,5 +1,16 @@
 import type { SimContext, SimModule } from '../context';
+import { epaymentRoutes } from './epayment.routes';
+import { landingRoutes } from './landing.routes';
+import { PaymentService } from './payment-service';
+import { PaymentStore } from './payment-store';
 
-export function epaymentModule(_ctx: SimContext): SimModule {
-  return { routes: [] };
+/** The simulated ePayment v1 API (REFERENCE §7–9) and its landing page. */
+export function epaymentModule(ctx: SimContext): SimModule {
+  const store = new PaymentStore();
+  const service = new PaymentService(ctx, store);
+  return {
+    routes: [...epaymentRoutes(ctx, service), ...landingRoutes(ctx, service)],
+    tick: (now) => service.tick(now),
+    reset: () => store.clear(),
+  };
 }

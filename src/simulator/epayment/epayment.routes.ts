@@ -1,0 +1,104 @@
+import { randomId, type SimContext } from '../context';
+import { header, type Handler, type Route, type SimRequest, type SimResponse } from '../http';
+import { epaymentProblem } from '../problems';
+import { cancel, capture, createPayment, declineReason, refund, type OpOutcome, type Payment } from './payment';
+import { runIdempotent, type EpaymentOperation } from './epayment-idempotency';
+import type { PaymentService } from './payment-service';
+import { validateCancel, validateCreatePayment, validateForceApprove, validateModification } from './payment-validation';
+import { eventBody, modificationBody, paymentBody } from './payment-view';
+
+/** The ePayment v1 endpoints (REFERENCE §7), including the test-only force approve. */
+export function epaymentRoutes(ctx: SimContext, service: PaymentService): Route[] {
+  const route = (method: Route['method'], path: string, handler: Handler): Route => ({
+    method,
+    path: `/epayment/v1${path}`,
+    auth: 'token',
+    api: 'epayment',
+    handler,
+  });
+
+  const create: Handler = (req) =>
+    runIdempotent(ctx.idempotency, req, 'create', undefined, (key) => {
+      const input = validateCreatePayment(req.body, ctx.clock.nowMs());
+      const msn = req.merchant.msn;
+      if (service.store.get(msn, input.reference)) {
+        throw epaymentProblem(409, 'Conflict', `Reference ${input.reference} already exists.`, '4150');
+      }
+      const token = randomId(32);
+      // Redirect flows and QR get the simulator's own landing page; PUSH_MESSAGE gets nothing.
+      const redirectUrl = input.userFlow === 'PUSH_MESSAGE' ? undefined : `http://${hostOf(req)}/landing?token=${token}`;
+      const { expiresAtMs, ...rest } = input;
+      const outcome = createPayment(
+        { ...rest, msn, token, ...(redirectUrl ? { redirectUrl } : {}), ...(expiresAtMs !== undefined ? { expiresAtMs } : {}) },
+        service.op(key),
+      );
+      const payment = service.commit(outcome);
+      service.scheduleUser(payment);
+      return { status: 201, body: { ...(redirectUrl ? { redirectUrl } : {}), reference: payment.reference } };
+    });
+
+  /** Capture, refund and cancel share everything but the rule and the body. */
+  const modification =
+    (operation: Exclude<EpaymentOperation, 'create'>, rule: (payment: Payment, req: SimRequest, key: string) => OpOutcome): Handler =>
+    (req) => {
+      const { msn } = req.merchant;
+      const reference = req.params.reference as string;
+      service.find(msn, reference);
+      return runIdempotent(
+        ctx.idempotency,
+        req,
+        operation,
+        reference,
+        (key) => {
+          const outcome = rule(service.find(msn, reference), req, key);
+          if (!outcome.ok) throw epaymentProblem(400, outcome.title, outcome.detail, outcome.code);
+          const payment = service.commit(outcome);
+          return { status: 200, body: modificationBody(payment, outcome.events[0]?.pspReference ?? payment.pspReference) };
+        },
+        // A replayed success answers with the current state, as Vipps does (REFERENCE §6).
+        (existing) => ({ status: 200, body: modificationBody(service.find(msn, reference), pspReferenceOf(existing.response)) }),
+      );
+    };
+
+  const forceApprove: Handler = (req) => {
+    const payment = service.find(req.merchant.msn, req.params.reference as string);
+    const { token } = validateForceApprove(req.body);
+    if (token !== undefined && token !== payment.token) {
+      throw epaymentProblem(400, 'Approve failed', 'The token does not belong to this payment.', '10010');
+    }
+    const outcome = service.userAct(payment, 'APPROVE');
+    if (!outcome.ok) throw epaymentProblem(400, outcome.title, outcome.detail, outcome.code);
+    if (outcome.payment.state === 'ABORTED') {
+      const reason = declineReason(payment.amount.value) ?? 'declined';
+      throw epaymentProblem(400, 'Approve failed', `The authorization was declined (${reason}); the payment is ABORTED.`, '10010');
+    }
+    return { status: 200 };
+  };
+
+  return [
+    route('POST', '/payments', create),
+    route('GET', '/payments/:reference', (req) => ({
+      status: 200,
+      body: paymentBody(service.find(req.merchant.msn, req.params.reference as string)),
+    })),
+    route('GET', '/payments/:reference/events', (req) => {
+      const payment = service.find(req.merchant.msn, req.params.reference as string);
+      return { status: 200, body: payment.events.map((event) => eventBody(payment, event)) };
+    }),
+    route('POST', '/payments/:reference/capture', modification('capture', (p, req, key) => capture(p, validateModification(req.body), service.op(key)))),
+    route('POST', '/payments/:reference/refund', modification('refund', (p, req, key) => refund(p, validateModification(req.body), service.op(key)))),
+    route('POST', '/payments/:reference/cancel', modification('cancel', (p, req, key) => cancel(p, validateCancel(req.body), service.op(key)))),
+    route('POST', '/test/payments/:reference/approve', forceApprove),
+  ];
+}
+
+function hostOf(req: SimRequest): string {
+  const host = header(req, 'host') ?? '';
+  // Only echo something that looks like host[:port], so the redirect URL cannot be bent into markup.
+  return /^[A-Za-z0-9.\-[\]:]+$/.test(host) ? host : 'localhost';
+}
+
+function pspReferenceOf(response: SimResponse): string {
+  const body = response.body as { pspReference?: unknown } | undefined;
+  return typeof body?.pspReference === 'string' ? body.pspReference : '';
+}
