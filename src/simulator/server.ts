@@ -172,7 +172,9 @@ function send(res: ServerResponse, response: SimResponse): void {
   const headers: Record<string, string> = { ...response.headers };
   let payload = '';
   if (response.body !== undefined && response.status !== 204) {
-    payload = JSON.stringify(response.body);
+    // A string body with a text/* content type (the ePayment landing page) is sent as is.
+    const text = typeof response.body === 'string' && /^text\//i.test(headers['content-type'] ?? '');
+    payload = text ? (response.body as string) : JSON.stringify(response.body);
     headers['content-type'] ??= 'application/json';
   }
   res.writeHead(response.status, headers);
