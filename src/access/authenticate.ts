@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import type { ApiKeyConfig } from '../config/config';
+import { unauthenticated, type Caller } from './caller';
+import { verifyStatusToken } from './status-token';
+
+/**
+ * Turns `Authorization: Bearer <API key or status token>` into a Caller. Keys are configured as
+ * sha256 hashes; the key itself is never stored or logged.
+ */
+export class Authenticator {
+  private readonly byHash: ReadonlyMap<string, ApiKeyConfig>;
+
+  constructor(
+    keys: readonly ApiKeyConfig[],
+    private readonly signingSecret: string,
+  ) {
+    this.byHash = new Map(keys.map((k) => [k.keyHash, k]));
+  }
+
+  authenticate(authorization: string | undefined): Caller {
+    const match = authorization?.match(/^Bearer\s+(\S+)\s*$/i);
+    if (!match) throw unauthenticated('Send an API key as "Authorization: Bearer <key>".');
+    const credential = match[1] as string;
+    if (credential.startsWith('v1.')) {
+      const claims = verifyStatusToken(this.signingSecret, credential);
+      if (!claims) throw unauthenticated('The status token is invalid or has expired.');
+      return { kind: 'status-token', msn: claims.msn, reference: claims.reference };
+    }
+    const key = this.byHash.get(createHash('sha256').update(credential).digest('hex'));
+    if (!key) throw unauthenticated('The API key is not valid.');
+    return { kind: 'api-key', keyId: key.id, scopes: new Set(key.scopes), merchants: key.merchants };
+  }
+}

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { Logger } from '../log/logger';
+import { isTransient } from '../common/vipps-failure';
+
+/** Codes whose message is written for the client; everything else is masked. */
+const PUBLIC_CODES = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'RATE_LIMITED',
+  'QUERY_TOO_COMPLEX',
+]);
+
+/**
+ * Top-level errors are for authentication, authorization, malformed queries and faults. Vipps
+ * being unreachable is said plainly; anything unexpected is logged with an id and masked.
+ */
+export function formatError(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && PUBLIC_CODES.has(code)) return formatted;
+    const original = unwrapResolverError(error);
+    if (isTransient(original)) {
+      return {
+        message: 'Vipps is not answering right now, so this could not be read. Try again shortly.',
+        path: formatted.path,
+        extensions: { code: 'VIPPS_UNAVAILABLE' },
+      };
+    }
+    const logId = randomUUID();
+    log.error({ err: original, logId, path: formatted.path }, 'internal error in GraphQL request');
+    return {
+      message: `Internal error. Quote log id ${logId} to support.`,
+      path: formatted.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', logId },
+    };
+  };
+}

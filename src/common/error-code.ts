@@ -1,0 +1,65 @@
+/**
+ * Codes of business errors (`UserError.code`). A client branches on these; the message is for
+ * people. Vipps' own code is kept beside it in `UserError.vippsErrorCode`.
+ */
+export enum ErrorCode {
+  INVALID_INPUT = 'INVALID_INPUT',
+  NOT_FOUND = 'NOT_FOUND',
+  MERCHANT_NOT_ALLOWED = 'MERCHANT_NOT_ALLOWED',
+  MERCHANT_REQUIRED = 'MERCHANT_REQUIRED',
+  IDEMPOTENCY_CONFLICT = 'IDEMPOTENCY_CONFLICT',
+  OPERATION_IN_PROGRESS = 'OPERATION_IN_PROGRESS',
+  REFERENCE_ALREADY_EXISTS = 'REFERENCE_ALREADY_EXISTS',
+  INVALID_AMOUNT = 'INVALID_AMOUNT',
+  AMOUNT_TOO_SMALL = 'AMOUNT_TOO_SMALL',
+  AMOUNT_TOO_HIGH = 'AMOUNT_TOO_HIGH',
+  INVALID_CURRENCY = 'INVALID_CURRENCY',
+  INVALID_PHONE_NUMBER = 'INVALID_PHONE_NUMBER',
+  INVALID_URL = 'INVALID_URL',
+  INVALID_EXPIRY = 'INVALID_EXPIRY',
+  RECEIPT_REQUIRED = 'RECEIPT_REQUIRED',
+  RECEIPT_ALREADY_EXISTS = 'RECEIPT_ALREADY_EXISTS',
+  NOT_AUTHORIZED_YET = 'NOT_AUTHORIZED_YET',
+  CAPTURE_AMOUNT_TOO_HIGH = 'CAPTURE_AMOUNT_TOO_HIGH',
+  PARTIAL_CAPTURE_NOT_ALLOWED = 'PARTIAL_CAPTURE_NOT_ALLOWED',
+  REFUND_BEFORE_CAPTURE = 'REFUND_BEFORE_CAPTURE',
+  REFUND_AMOUNT_TOO_HIGH = 'REFUND_AMOUNT_TOO_HIGH',
+  ALREADY_CANCELLED = 'ALREADY_CANCELLED',
+  ALREADY_CAPTURED = 'ALREADY_CAPTURED',
+  ALREADY_REFUNDED = 'ALREADY_REFUNDED',
+  ALREADY_AUTHORIZED = 'ALREADY_AUTHORIZED',
+  CANCEL_NOT_ALLOWED = 'CANCEL_NOT_ALLOWED',
+  CAPTURE_NOT_ALLOWED = 'CAPTURE_NOT_ALLOWED',
+  REFUND_NOT_ALLOWED = 'REFUND_NOT_ALLOWED',
+  CAPTURE_PERIOD_EXPIRED = 'CAPTURE_PERIOD_EXPIRED',
+  CANCEL_PERIOD_EXPIRED = 'CANCEL_PERIOD_EXPIRED',
+  REFUND_PERIOD_EXPIRED = 'REFUND_PERIOD_EXPIRED',
+  FUNDS_UNAVAILABLE = 'FUNDS_UNAVAILABLE',
+  CUSTOMER_NOT_ELIGIBLE = 'CUSTOMER_NOT_ELIGIBLE',
+  FEATURE_NOT_ENABLED = 'FEATURE_NOT_ENABLED',
+  INVALID_STATE = 'INVALID_STATE',
+  TEST_ENVIRONMENT_ERROR = 'TEST_ENVIRONMENT_ERROR',
+  RATE_LIMITED = 'RATE_LIMITED',
+  VIPPS_UNAVAILABLE = 'VIPPS_UNAVAILABLE',
+  VIPPS_REJECTED = 'VIPPS_REJECTED',
+}
+
+/** A business outcome for the GraphQL client: code, a sentence a shop employee understands, and context. */
+export interface UserErrorData {
+  code: ErrorCode;
+  message: string;
+  field?: string[];
+  vippsErrorCode?: string;
+  traceId?: string;
+}
+
+/** Thrown inside services to end an operation with one `UserError`; resolvers turn it into a payload. */
+export class UserFacingError extends Error {
+  constructor(readonly error: UserErrorData) {
+    super(error.message);
+  }
+}
+
+export function userError(code: ErrorCode, message: string, field?: string[]): UserFacingError {
+  return new UserFacingError({ code, message, ...(field ? { field } : {}) });
+}

@@ -1,0 +1,94 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../log/logger';
+import type { RedisKeys } from '../redis/keys';
+import { canonicalJson } from './canonical-json';
+
+/**
+ * Our side of idempotency for mutations (DESIGN §2), per merchant and key, kept 30 days:
+ * - a new key runs the operation;
+ * - the same key with the same input answers the stored outcome without acting again;
+ * - the same key with another input is a conflict;
+ * - once the Vipps request is decided it is stored before it is sent, so a retry after a crash
+ *   or a timeout sends the very same request with the same key instead of deciding again
+ *   (Vipps then answers with the outcome of the first one).
+ * If Redis is unavailable the ledger steps aside: Vipps' own idempotency still holds.
+ */
+export type LedgerEntry<R, O> =
+  | { state: 'deciding'; fingerprint: string; at: number }
+  | { state: 'sending'; fingerprint: string; at: number; request: R }
+  | { state: 'done'; fingerprint: string; at: number; outcome: O };
+
+export type Begin<R, O> =
+  | { kind: 'new' }
+  | { kind: 'resume'; request: R }
+  | { kind: 'replay'; outcome: O }
+  | { kind: 'conflict' }
+  | { kind: 'in-progress' };
+
+const RETENTION_SECONDS = 30 * 86_400;
+/** A decision or request older than this without an outcome is taken to have been interrupted. */
+const STALE_MS = 30_000;
+
+export function ledgerFingerprint(operation: string, input: unknown): string {
+  return `${operation}:${canonicalJson(input)}`;
+}
+
+/** Pure: what a stored entry means for a new attempt with `fingerprint` at `now`. */
+export function decide<R, O>(entry: LedgerEntry<R, O>, fingerprint: string, now: number): Begin<R, O> {
+  if (entry.fingerprint !== fingerprint) return { kind: 'conflict' };
+  if (entry.state === 'done') return { kind: 'replay', outcome: entry.outcome };
+  if (now - entry.at < STALE_MS) return { kind: 'in-progress' };
+  return entry.state === 'sending' ? { kind: 'resume', request: entry.request } : { kind: 'new' };
+}
+
+export class IdempotencyLedger {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly log: Logger,
+  ) {}
+
+  async begin<R, O>(msn: string, key: string, fingerprint: string): Promise<Begin<R, O>> {
+    const redisKey = this.keys.idempotency(msn, key);
+    const now = Date.now();
+    try {
+      const fresh: LedgerEntry<R, O> = { state: 'deciding', fingerprint, at: now };
+      const created = await this.redis.set(redisKey, JSON.stringify(fresh), 'EX', RETENTION_SECONDS, 'NX');
+      if (created === 'OK') return { kind: 'new' };
+      const stored = await this.redis.get(redisKey);
+      if (!stored) return this.begin(msn, key, fingerprint);
+      const verdict = decide(JSON.parse(stored) as LedgerEntry<R, O>, fingerprint, now);
+      if (verdict.kind === 'new') await this.write(msn, key, fresh);
+      return verdict;
+    } catch (error) {
+      this.log.warn({ err: error }, 'idempotency ledger unavailable; relying on Vipps idempotency');
+      return { kind: 'new' };
+    }
+  }
+
+  /** Record the request about to be sent; `interrupted` marks it resumable at once. */
+  sending<R>(msn: string, key: string, fingerprint: string, request: R, interrupted = false): Promise<void> {
+    return this.write(msn, key, { state: 'sending', fingerprint, at: interrupted ? 0 : Date.now(), request });
+  }
+
+  done<O>(msn: string, key: string, fingerprint: string, outcome: O): Promise<void> {
+    return this.write(msn, key, { state: 'done', fingerprint, at: Date.now(), outcome });
+  }
+
+  /** Forget a key whose operation never reached Vipps, so the caller can retry it. */
+  async release(msn: string, key: string): Promise<void> {
+    try {
+      await this.redis.del(this.keys.idempotency(msn, key));
+    } catch (error) {
+      this.log.warn({ err: error }, 'idempotency ledger release failed');
+    }
+  }
+
+  private async write<R, O>(msn: string, key: string, entry: LedgerEntry<R, O>): Promise<void> {
+    try {
+      await this.redis.set(this.keys.idempotency(msn, key), JSON.stringify(entry), 'EX', RETENTION_SECONDS);
+    } catch (error) {
+      this.log.warn({ err: error }, 'idempotency ledger write failed');
+    }
+  }
+}

@@ -1,0 +1,20 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Payment } from '../payments/payment.type';
+import { paymentKeyFor } from '../payments/payment-queries';
+import type { GraphQLContext } from './context';
+import { Node, parseGlobalId } from './node.type';
+
+@Resolver()
+export class NodeResolver {
+  @Query(() => Node, { nullable: true, description: 'Any object by its global id; null when not found (or not yours).' })
+  async node(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Node | null> {
+    const parsed = parseGlobalId(id);
+    if (parsed?.kind === 'Payment' && parsed.parts.length === 2) {
+      const [msn, reference] = parsed.parts as [string, string];
+      const key = paymentKeyFor(ctx.caller, reference, msn);
+      const record = key ? await ctx.loaders.payments.payment.load(key) : null;
+      return record ? Payment.from(record) : null;
+    }
+    return null;
+  }
+}

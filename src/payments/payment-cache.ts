@@ -1,0 +1,80 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../log/logger';
+import type { RedisKeys } from '../redis/keys';
+import { FINAL_STATES, type PaymentEventRecord, type PaymentRecord } from './payment-record';
+import { capturable } from './payment-rules';
+
+/**
+ * Read-through cache of Vipps payment reads. TTLs follow how soon a payment can change: a
+ * CREATED payment can be approved any second, an AUTHORIZED one with money left changes when
+ * someone captures, a final one never changes. Every mutation, poll and webhook writes through.
+ * Cache failures are logged and read as misses: they never fail a query.
+ */
+export function cacheTtlSeconds(p: PaymentRecord): number {
+  if (FINAL_STATES.has(p.state)) return 24 * 3600;
+  if (p.state === 'CREATED') return 5;
+  return capturable(p) > 0 ? 60 : 600;
+}
+
+export class PaymentCache {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly log: Logger,
+  ) {}
+
+  /** One MGET for any number of payments; `null` where not cached (or Redis failed). */
+  async getMany(items: readonly { msn: string; reference: string }[]): Promise<(PaymentRecord | null)[]> {
+    if (items.length === 0) return [];
+    try {
+      const values = await this.redis.mget(items.map((i) => this.keys.paymentCache(i.msn, i.reference)));
+      return values.map((v) => (v ? (JSON.parse(v) as PaymentRecord) : null));
+    } catch (error) {
+      this.log.warn({ err: error }, 'payment cache read failed; reading from Vipps');
+      return items.map(() => null);
+    }
+  }
+
+  async putMany(records: readonly PaymentRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    try {
+      const multi = this.redis.multi();
+      for (const r of records) multi.set(this.keys.paymentCache(r.merchantSerialNumber, r.reference), JSON.stringify(r), 'EX', cacheTtlSeconds(r));
+      await multi.exec();
+    } catch (error) {
+      this.log.warn({ err: error }, 'payment cache write failed');
+    }
+  }
+
+  async getEvents(msn: string, reference: string): Promise<PaymentEventRecord[] | null> {
+    try {
+      const value = await this.redis.get(this.keys.paymentEventsCache(msn, reference));
+      return value ? (JSON.parse(value) as PaymentEventRecord[]) : null;
+    } catch (error) {
+      this.log.warn({ err: error }, 'payment events cache read failed; reading from Vipps');
+      return null;
+    }
+  }
+
+  async putEvents(payment: PaymentRecord, events: readonly PaymentEventRecord[]): Promise<void> {
+    try {
+      await this.redis.set(
+        this.keys.paymentEventsCache(payment.merchantSerialNumber, payment.reference),
+        JSON.stringify(events),
+        'EX',
+        cacheTtlSeconds(payment),
+      );
+    } catch (error) {
+      this.log.warn({ err: error }, 'payment events cache write failed');
+    }
+  }
+
+  /** Drop the event log after a mutation; the next read fetches the new one. */
+  async forgetEvents(msn: string, reference: string): Promise<void> {
+    try {
+      await this.redis.del(this.keys.paymentEventsCache(msn, reference));
+    } catch (error) {
+      this.log.warn({ err: error }, 'payment events cache delete failed');
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import { concurrencyLimit, SingleFlight } from '../common/concurrency';
+import type { Logger } from '../log/logger';
+import type { EpaymentClient } from '../vipps/epayment-client';
+import { VippsNotFoundError } from '../vipps/errors';
+import type { PaymentCache } from './payment-cache';
+import { authorizedAt, fromVipps, toEventRecord } from './payment-mapper';
+import type { PaymentEventRecord, PaymentRecord } from './payment-record';
+import type { PaymentRegistry } from './payment-registry';
+
+export interface PaymentKey {
+  msn: string;
+  reference: string;
+}
+
+/** At most this many Vipps reads in flight per process (a cold page of 100 is 100 reads). */
+const MAX_CONCURRENT_VIPPS_READS = 16;
+
+/**
+ * Reads payments: cache first (one MGET per batch), Vipps for misses (bounded concurrency, one
+ * call per payment however many ask at once), written back to the cache and the registry.
+ */
+export class PaymentReader {
+  private readonly limit = concurrencyLimit(MAX_CONCURRENT_VIPPS_READS);
+  private readonly flights = new SingleFlight<PaymentRecord | null>();
+  private readonly eventFlights = new SingleFlight<PaymentEventRecord[]>();
+
+  constructor(
+    private readonly vipps: EpaymentClient,
+    private readonly cache: PaymentCache,
+    private readonly registry: PaymentRegistry,
+    private readonly log: Logger,
+  ) {}
+
+  async loadMany(keys: readonly PaymentKey[]): Promise<(PaymentRecord | null)[]> {
+    const cached = await this.cache.getMany(keys);
+    return Promise.all(keys.map((key, i) => cached[i] ?? this.refresh(key.msn, key.reference)));
+  }
+
+  /** Read one payment from Vipps and store what we learn; null when Vipps does not know it. */
+  refresh(msn: string, reference: string): Promise<PaymentRecord | null> {
+    return this.flights.run(`${msn}\u0000${reference}`, () => this.limit(() => this.fetch(msn, reference)));
+  }
+
+  async events(p: PaymentRecord): Promise<PaymentEventRecord[]> {
+    const cached = await this.cache.getEvents(p.merchantSerialNumber, p.reference);
+    if (cached) return cached;
+    return this.eventFlights.run(`${p.merchantSerialNumber}\u0000${p.reference}`, async () => {
+      const events = (await this.limit(() => this.vipps.getPaymentEvents(p.merchantSerialNumber, p.reference))).map(toEventRecord);
+      await this.cache.putEvents(p, events);
+      return events;
+    });
+  }
+
+  /** Keep a payment we now know the state of: cache and registry. */
+  async store(p: PaymentRecord): Promise<void> {
+    try {
+      await this.registry.record(p);
+    } catch (error) {
+      this.log.warn({ err: error, reference: p.reference }, 'payment registry write failed');
+    }
+    await this.cache.putMany([p]);
+  }
+
+  forgetEvents(p: PaymentRecord): Promise<void> {
+    return this.cache.forgetEvents(p.merchantSerialNumber, p.reference);
+  }
+
+  private async fetch(msn: string, reference: string): Promise<PaymentRecord | null> {
+    let known;
+    try {
+      known = await this.registry.meta(msn, reference);
+    } catch (error) {
+      this.log.warn({ err: error }, 'payment registry read failed');
+      known = null;
+    }
+    let response;
+    try {
+      response = await this.vipps.getPayment(msn, reference);
+    } catch (error) {
+      if (error instanceof VippsNotFoundError) return null;
+      throw error;
+    }
+    let record = fromVipps(msn, response, known, new Date());
+    if (record.state === 'AUTHORIZED' && !record.authorizedAt && !record.captureGuaranteedUntil) {
+      const events = (await this.vipps.getPaymentEvents(msn, reference)).map(toEventRecord);
+      record = { ...record, authorizedAt: authorizedAt(events) };
+      await this.cache.putEvents(record, events);
+    }
+    await this.store(record);
+    return record;
+  }
+}

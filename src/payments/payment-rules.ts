@@ -1,0 +1,42 @@
+import type { PaymentRecord } from './payment-record';
+
+/**
+ * Derived facts about a payment, from Vipps' state machine and money rules (REFERENCE §8, §9).
+ * Pure functions: the GraphQL fields and the pre-checks of mutations use the same rules.
+ */
+
+const DAY_MS = 86_400_000;
+/** Reservation lifetime per market when Vipps reports no `captureGuaranteedUntil` (REFERENCE §9). */
+const CAPTURE_WINDOW_DAYS = { NOK: 180, DKK: 14, EUR: 14 } as const;
+
+export type PaymentAction = 'CAPTURE' | 'REFUND' | 'CANCEL';
+
+/** Money reserved and not yet captured or released: A − C − X while AUTHORIZED. */
+export function capturable(p: PaymentRecord): number {
+  if (p.state !== 'AUTHORIZED') return 0;
+  const { authorized, captured, cancelled } = p.aggregate;
+  return Math.max(0, authorized - captured - cancelled);
+}
+
+/** Captured money not yet refunded: C − R. */
+export function refundable(p: PaymentRecord): number {
+  return Math.max(0, p.aggregate.captured - p.aggregate.refunded);
+}
+
+/** When the reservation ends: Vipps' guarantee if reported, else the market's window after authorization. */
+export function captureDeadline(p: PaymentRecord): Date | null {
+  if (p.state !== 'AUTHORIZED') return null;
+  if (p.captureGuaranteedUntil) return new Date(p.captureGuaranteedUntil);
+  if (!p.authorizedAt) return null;
+  return new Date(Date.parse(p.authorizedAt) + CAPTURE_WINDOW_DAYS[p.amount.currency] * DAY_MS);
+}
+
+export function availableActions(p: PaymentRecord, now: Date = new Date()): PaymentAction[] {
+  const actions: PaymentAction[] = [];
+  const deadline = captureDeadline(p);
+  const open = deadline === null || deadline.getTime() > now.getTime();
+  if (capturable(p) > 0 && open) actions.push('CAPTURE');
+  if (refundable(p) > 0) actions.push('REFUND');
+  if (p.state === 'CREATED' || (capturable(p) > 0 && open)) actions.push('CANCEL');
+  return actions;
+}

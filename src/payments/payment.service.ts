@@ -1,0 +1,262 @@
+import { ErrorCode, UserFacingError, type UserErrorData } from '../common/error-code';
+import { checkIdempotencyKey } from '../common/idempotency-key';
+import { IdempotencyLedger, ledgerFingerprint } from '../common/idempotency-ledger';
+import type { Currency } from '../common/money';
+import { isTransient, isVippsRefusal } from '../common/vipps-failure';
+import type { Logger } from '../log/logger';
+import type { CreatePaymentRequest, ModificationResponse, Receipt } from '../vipps/api-types';
+import type { EpaymentClient } from '../vipps/epayment-client';
+import type { OrderManagementClient } from '../vipps/order-management-client';
+import { VippsConflictError, VippsError } from '../vipps/errors';
+import { explainVippsFailure } from './payment-errors';
+import { applyModification } from './payment-mapper';
+import type { PaymentReader } from './payment-reader';
+import type { PaymentRecord, UserFlow } from './payment-record';
+import { generatedReference } from './payment-reference';
+import { checkCancel, checkCapture, checkCreatePayment, checkRefund, checkReference, type RequestedAmount } from './payment-validation';
+
+/** What a payment mutation returns: the payment it acted on (when known) and why it stopped. */
+export interface PaymentOutcome {
+  reference: string | null;
+  errors: UserErrorData[];
+}
+
+export interface CreatePaymentCommand {
+  idempotencyKey: string;
+  amount: { value: number; currency: Currency };
+  reference?: string | null;
+  userFlow: UserFlow;
+  customerPhoneNumber?: string | null;
+  returnUrl?: string | null;
+  description?: string | null;
+  expiresAt?: Date | null;
+  receipt?: Receipt | null;
+  paymentMethod?: 'WALLET' | 'CARD' | null;
+  customerInteraction?: 'CUSTOMER_PRESENT' | 'CUSTOMER_NOT_PRESENT' | null;
+}
+
+/** A Vipps write we decided on: what to send, so a retry can send exactly the same. */
+interface Decided<B> {
+  body: B;
+}
+
+/** Called after a payment changed, once its new state is stored (subscriptions, jobs). */
+export type PaymentChanged = (p: PaymentRecord) => Promise<void>;
+
+/**
+ * Money mutations on payments. Each one: checks the input, reads the payment fresh from Vipps,
+ * checks the money rules, records the decided request in the idempotency ledger, sends it with
+ * the caller's idempotency key, writes the result through to cache and registry, and tells
+ * listeners. A refusal is a `UserError`; nothing is half-applied.
+ */
+export class PaymentService {
+  constructor(
+    private readonly vipps: EpaymentClient,
+    private readonly orders: OrderManagementClient,
+    private readonly reader: PaymentReader,
+    private readonly ledger: IdempotencyLedger,
+    private readonly log: Logger,
+    private readonly changed: PaymentChanged = async () => {},
+  ) {}
+
+  async create(msn: string, cmd: CreatePaymentCommand): Promise<PaymentOutcome> {
+    const reference = cmd.reference ?? null;
+    return this.run(msn, cmd.idempotencyKey, 'create', cmd, reference, async () => {
+      checkCreatePayment({
+        amount: cmd.amount,
+        reference,
+        userFlow: cmd.userFlow,
+        phoneNumber: cmd.customerPhoneNumber,
+        returnUrl: cmd.returnUrl,
+        description: cmd.description,
+        expiresAt: cmd.expiresAt,
+        hasReceipt: Boolean(cmd.receipt),
+      });
+      return { body: createBody(cmd, reference ?? generatedReference(msn, cmd.idempotencyKey)) };
+    }, async ({ body }) => {
+      const created = await this.vipps.createPayment(msn, body, cmd.idempotencyKey);
+      const now = new Date().toISOString();
+      const record: PaymentRecord = {
+        merchantSerialNumber: msn,
+        reference: created.reference ?? body.reference,
+        pspReference: null,
+        state: 'CREATED',
+        amount: cmd.amount,
+        aggregate: { authorized: 0, captured: 0, refunded: 0, cancelled: 0 },
+        redirectUrl: created.redirectUrl ?? null,
+        description: cmd.description ?? null,
+        userFlow: cmd.userFlow,
+        createdAt: now,
+        updatedAt: now,
+        authorizedAt: null,
+        captureGuaranteedUntil: null,
+      };
+      await this.reader.store(record);
+      await this.changed(record);
+      return record.reference;
+    });
+  }
+
+  capture(msn: string, reference: string, amount: RequestedAmount | null, idempotencyKey: string): Promise<PaymentOutcome> {
+    return this.modify(msn, reference, idempotencyKey, 'capture', { amount }, (p) => {
+      const value = checkCapture(p, amount);
+      return { modificationAmount: { value, currency: p.amount.currency } };
+    }, (body) => this.vipps.capturePayment(msn, reference, body, idempotencyKey));
+  }
+
+  refund(msn: string, reference: string, amount: RequestedAmount | null, idempotencyKey: string): Promise<PaymentOutcome> {
+    return this.modify(msn, reference, idempotencyKey, 'refund', { amount }, (p) => {
+      const value = checkRefund(p, amount);
+      return { modificationAmount: { value, currency: p.amount.currency } };
+    }, (body) => this.vipps.refundPayment(msn, reference, body, idempotencyKey));
+  }
+
+  cancel(msn: string, reference: string, onlyIfNotApproved: boolean, idempotencyKey: string): Promise<PaymentOutcome> {
+    return this.modify(msn, reference, idempotencyKey, 'cancel', { onlyIfNotApproved }, (p) => {
+      checkCancel(p, onlyIfNotApproved);
+      return onlyIfNotApproved ? { cancelTransactionOnly: true } : {};
+    }, (body) => this.vipps.cancelPayment(msn, reference, body, idempotencyKey));
+  }
+
+  /** Attach an Order Management receipt (once per payment, as Vipps allows). */
+  async addReceipt(msn: string, reference: string, receipt: Receipt): Promise<PaymentOutcome> {
+    try {
+      checkReference(reference, ['input', 'reference']);
+      const payment = await this.reader.refresh(msn, reference);
+      if (!payment) return failed(reference, notFound(reference));
+      await this.orders.addReceipt(msn, 'ECOM', reference, receipt);
+      return { reference, errors: [] };
+    } catch (error) {
+      if (error instanceof UserFacingError) return failed(reference, error.error);
+      if (error instanceof VippsConflictError) {
+        return failed(reference, { code: ErrorCode.RECEIPT_ALREADY_EXISTS, message: `Payment ${reference} already has a receipt. Vipps keeps the first one.` });
+      }
+      if (error instanceof VippsError) return failed(reference, explainVippsFailure(error));
+      throw error;
+    }
+  }
+
+  private modify<B>(
+    msn: string,
+    reference: string,
+    idempotencyKey: string,
+    operation: string,
+    input: object,
+    decide: (p: PaymentRecord) => B,
+    send: (body: B) => Promise<ModificationResponse>,
+  ): Promise<PaymentOutcome> {
+    let current: PaymentRecord | undefined;
+    return this.run(msn, idempotencyKey, operation, { reference, ...input }, reference, async () => {
+      checkReference(reference, ['input', 'reference']);
+      const payment = await this.reader.refresh(msn, reference);
+      if (!payment) throw new UserFacingError(notFound(reference));
+      current = payment;
+      return { body: decide(payment) };
+    }, async ({ body }) => {
+      const result = await send(body);
+      const base = current ?? (await this.reader.refresh(msn, reference));
+      if (!base) return reference;
+      const updated = applyModification(base, result, new Date());
+      await this.reader.store(updated);
+      await this.reader.forgetEvents(updated);
+      await this.changed(updated);
+      return reference;
+    }, () => current);
+  }
+
+  /**
+   * The idempotent frame around every mutation: ledger, decision, the Vipps call, and how each
+   * kind of failure ends (see `IdempotencyLedger`).
+   */
+  private async run<B>(
+    msn: string,
+    key: string,
+    operation: string,
+    input: object,
+    reference: string | null,
+    decide: () => Promise<Decided<B>>,
+    act: (decided: Decided<B>) => Promise<string>,
+    paymentForErrors: () => PaymentRecord | undefined = () => undefined,
+  ): Promise<PaymentOutcome> {
+    try {
+      checkIdempotencyKey(key);
+    } catch (error) {
+      return failed(reference, (error as UserFacingError).error);
+    }
+    const fingerprint = ledgerFingerprint(operation, input);
+    const begun = await this.ledger.begin<Decided<B>, PaymentOutcome>(msn, key, fingerprint);
+    if (begun.kind === 'replay') return begun.outcome;
+    if (begun.kind === 'conflict') return failed(reference, conflict());
+    if (begun.kind === 'in-progress') return failed(reference, inProgress());
+
+    let decided: Decided<B>;
+    if (begun.kind === 'resume') {
+      decided = begun.request;
+    } else {
+      try {
+        decided = await decide();
+      } catch (error) {
+        if (error instanceof UserFacingError) return this.finish(msn, key, fingerprint, failed(reference, error.error));
+        await this.ledger.release(msn, key);
+        if (isTransient(error)) return failed(reference, explainVippsFailure(error as VippsError));
+        throw error;
+      }
+      await this.ledger.sending(msn, key, fingerprint, decided);
+    }
+    try {
+      const acted = await act(decided);
+      return this.finish(msn, key, fingerprint, { reference: acted, errors: [] });
+    } catch (error) {
+      if (isVippsRefusal(error)) {
+        return this.finish(msn, key, fingerprint, failed(reference, explainVippsFailure(error, paymentForErrors())));
+      }
+      await this.ledger.sending(msn, key, fingerprint, decided, true);
+      if (isTransient(error)) {
+        this.log.warn({ err: error, operation, reference }, 'Vipps did not confirm a payment operation; a retry with the same key will resend it');
+        return failed(reference, explainVippsFailure(error as VippsError, paymentForErrors()));
+      }
+      throw error;
+    }
+  }
+
+  private async finish(msn: string, key: string, fingerprint: string, outcome: PaymentOutcome): Promise<PaymentOutcome> {
+    await this.ledger.done(msn, key, fingerprint, outcome);
+    return outcome;
+  }
+}
+
+function createBody(cmd: CreatePaymentCommand, reference: string): CreatePaymentRequest {
+  const body: CreatePaymentRequest = {
+    amount: { value: cmd.amount.value, currency: cmd.amount.currency },
+    paymentMethod: { type: cmd.paymentMethod ?? 'WALLET' },
+    reference,
+    userFlow: cmd.userFlow,
+    customerInteraction: cmd.customerInteraction ?? 'CUSTOMER_NOT_PRESENT',
+  };
+  if (cmd.customerPhoneNumber) body.customer = { phoneNumber: cmd.customerPhoneNumber };
+  if (cmd.returnUrl) body.returnUrl = cmd.returnUrl;
+  if (cmd.description) body.paymentDescription = cmd.description;
+  if (cmd.expiresAt) body.expiresAt = cmd.expiresAt.toISOString();
+  if (cmd.receipt) body.receipt = cmd.receipt;
+  return body;
+}
+
+function failed(reference: string | null, error: UserErrorData): PaymentOutcome {
+  return { reference, errors: [error] };
+}
+
+function notFound(reference: string): UserErrorData {
+  return { code: ErrorCode.NOT_FOUND, message: `Payment ${reference} was not found.`, field: ['input', 'reference'] };
+}
+
+function conflict(): UserErrorData {
+  return {
+    code: ErrorCode.IDEMPOTENCY_CONFLICT,
+    message: 'This idempotency key was already used with different details. Use a new key for a new operation.',
+    field: ['input', 'idempotencyKey'],
+  };
+}
+
+function inProgress(): UserErrorData {
+  return { code: ErrorCode.OPERATION_IN_PROGRESS, message: 'The same request is being processed right now. Try again in a moment with the same idempotency key.' };
+}

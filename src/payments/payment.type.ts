@@ -1,0 +1,150 @@
+import { DateTimeResolver } from 'graphql-scalars';
+import { Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Money } from '../graphql/money.type';
+import { globalId, Node } from '../graphql/node.type';
+import { PageInfo } from '../graphql/page-info.type';
+import type { PaymentEventRecord, PaymentRecord } from './payment-record';
+import { availableActions, capturable, captureDeadline, refundable } from './payment-rules';
+
+export enum PaymentState {
+  CREATED = 'CREATED',
+  AUTHORIZED = 'AUTHORIZED',
+  ABORTED = 'ABORTED',
+  EXPIRED = 'EXPIRED',
+  TERMINATED = 'TERMINATED',
+}
+registerEnumType(PaymentState, {
+  name: 'PaymentState',
+  description: 'Vipps payment state. Captures, refunds and cancels change `aggregate`, not the state.',
+});
+
+export enum PaymentAction {
+  CAPTURE = 'CAPTURE',
+  REFUND = 'REFUND',
+  CANCEL = 'CANCEL',
+}
+registerEnumType(PaymentAction, { name: 'PaymentAction' });
+
+export enum PaymentEventName {
+  CREATED = 'CREATED',
+  AUTHORIZED = 'AUTHORIZED',
+  ABORTED = 'ABORTED',
+  EXPIRED = 'EXPIRED',
+  TERMINATED = 'TERMINATED',
+  CANCELLED = 'CANCELLED',
+  CAPTURED = 'CAPTURED',
+  REFUNDED = 'REFUNDED',
+}
+registerEnumType(PaymentEventName, { name: 'PaymentEventName' });
+
+export enum UserFlow {
+  WEB_REDIRECT = 'WEB_REDIRECT',
+  NATIVE_REDIRECT = 'NATIVE_REDIRECT',
+  PUSH_MESSAGE = 'PUSH_MESSAGE',
+  QR = 'QR',
+}
+registerEnumType(UserFlow, { name: 'UserFlow', description: 'How the customer reaches the payment in the app.' });
+
+@ObjectType({ description: 'Money moved so far on a payment.' })
+export class PaymentAggregate {
+  @Field(() => Money) authorized!: Money;
+  @Field(() => Money) captured!: Money;
+  @Field(() => Money) refunded!: Money;
+  @Field(() => Money) cancelled!: Money;
+}
+
+@ObjectType({ description: "One entry of Vipps' event log for a payment." })
+export class PaymentEvent {
+  @Field(() => PaymentEventName) name!: PaymentEventName;
+  @Field(() => Money, { description: 'The amount of this operation, not a running total.' }) amount!: Money;
+  @Field(() => DateTimeResolver) timestamp!: Date;
+  @Field() pspReference!: string;
+  @Field(() => String, { nullable: true }) idempotencyKey!: string | null;
+  @Field({ description: 'False for a failed attempt.' }) success!: boolean;
+
+  static from(e: PaymentEventRecord): PaymentEvent {
+    return Object.assign(new PaymentEvent(), {
+      name: e.name as PaymentEventName,
+      amount: Money.of(e.amount.value, e.amount.currency),
+      timestamp: new Date(e.timestamp),
+      pspReference: e.pspReference,
+      idempotencyKey: e.idempotencyKey,
+      success: e.success,
+    });
+  }
+}
+
+@ObjectType()
+export class PaymentEventEdge {
+  @Field() cursor!: string;
+  @Field(() => PaymentEvent) node!: PaymentEvent;
+}
+
+@ObjectType()
+export class PaymentEventConnection {
+  @Field(() => [PaymentEventEdge]) edges!: PaymentEventEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int) totalCount!: number;
+}
+
+@Directive('@key(fields: "merchantSerialNumber reference")')
+@ObjectType({ implements: Node, description: 'A Vipps ePayment, as Vipps reports it.' })
+export class Payment extends Node {
+  @Field() merchantSerialNumber!: string;
+  @Field({ description: 'The merchant’s reference, unique per merchant.' }) reference!: string;
+  @Field(() => String, { nullable: true }) pspReference!: string | null;
+  @Field(() => PaymentState) state!: PaymentState;
+  @Field(() => Money) amount!: Money;
+  @Field(() => PaymentAggregate) aggregate!: PaymentAggregate;
+  @Field(() => Money, { description: 'Reserved money that can still be captured.' }) capturable!: Money;
+  @Field(() => Money, { description: 'Captured money that can still be refunded.' }) refundable!: Money;
+  @Field(() => [PaymentAction], { description: 'What can be done now, from the Vipps state machine.' }) availableActions!: PaymentAction[];
+  @Field(() => DateTimeResolver, { nullable: true, description: 'Capture before this or the reservation is released.' })
+  captureDeadline!: Date | null;
+  @Field(() => String, { nullable: true, description: 'Where to send the customer (absent for push-message payments).' })
+  redirectUrl!: string | null;
+  @Field(() => UserFlow, { nullable: true }) userFlow!: UserFlow | null;
+  @Field(() => String, { nullable: true }) description!: string | null;
+  @Field(() => DateTimeResolver) createdAt!: Date;
+  @Field(() => DateTimeResolver) updatedAt!: Date;
+
+  static from(p: PaymentRecord, now: Date = new Date()): Payment {
+    const money = (value: number) => Money.of(value, p.amount.currency);
+    return Object.assign(new Payment(), {
+      id: globalId('Payment', p.merchantSerialNumber, p.reference),
+      merchantSerialNumber: p.merchantSerialNumber,
+      reference: p.reference,
+      pspReference: p.pspReference,
+      state: p.state as PaymentState,
+      amount: money(p.amount.value),
+      aggregate: Object.assign(new PaymentAggregate(), {
+        authorized: money(p.aggregate.authorized),
+        captured: money(p.aggregate.captured),
+        refunded: money(p.aggregate.refunded),
+        cancelled: money(p.aggregate.cancelled),
+      }),
+      capturable: money(capturable(p)),
+      refundable: money(refundable(p)),
+      availableActions: availableActions(p, now) as PaymentAction[],
+      captureDeadline: captureDeadline(p),
+      redirectUrl: p.redirectUrl,
+      userFlow: p.userFlow as UserFlow | null,
+      description: p.description,
+      createdAt: new Date(p.createdAt),
+      updatedAt: new Date(p.updatedAt),
+    });
+  }
+}
+
+@ObjectType()
+export class PaymentEdge {
+  @Field() cursor!: string;
+  @Field(() => Payment) node!: Payment;
+}
+
+@ObjectType()
+export class PaymentConnection {
+  @Field(() => [PaymentEdge]) edges!: PaymentEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int, { description: 'Payments matching the filter.' }) totalCount!: number;
+}

@@ -1,0 +1,20 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/**
+ * Redis connections. The API's connection fails fast (no offline queue, one retry, short
+ * command timeout) so a Redis outage degrades reads to Vipps instead of hanging requests. Workers
+ * and subscribers wait for Redis instead (BullMQ requires `maxRetriesPerRequest: null`).
+ */
+export function apiRedis(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 1000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    ...options,
+  });
+}
+
+export function workerRedis(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (attempt) => Math.min(attempt * 200, 2000), ...options });
+}
