@@ -49,6 +49,8 @@ export interface TokenLease {
   source: 'memory' | 'redis' | 'fetched';
 }
 
+const REDIS_BACKOFF_MS = 5_000;
+
 /** Deletes the key only if it still holds our value, so we never remove another process's lock or newer token. */
 const COMPARE_AND_DELETE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
@@ -64,6 +66,8 @@ export function tokenCacheTtlSeconds(expiresInSeconds: number): number {
 export class AccessTokenProvider {
   private readonly memo = new Map<string, { token: string; expiresAtMs: number }>();
   private readonly inflight = new Map<string, Promise<TokenLease>>();
+  /** After a Redis failure, skip Redis for a while so an outage costs one timeout, not one per command. */
+  private redisDownUntil = 0;
   private readonly fetchFn: FetchFn;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
@@ -181,7 +185,7 @@ export class AccessTokenProvider {
   /** Runs one Redis command with a time limit; any failure means "no answer" and is logged, never thrown. */
   private async redisCall<T>(command: (redis: Redis) => Promise<T>): Promise<T | undefined> {
     const redis = this.options.redis;
-    if (!redis || redis.status === 'end' || redis.status === 'close') return undefined;
+    if (!redis || redis.status === 'end' || redis.status === 'close' || this.now() < this.redisDownUntil) return undefined;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('redis command timed out')), this.options.redisTimeoutMs ?? 1_000);
@@ -189,6 +193,7 @@ export class AccessTokenProvider {
     try {
       return await Promise.race([command(redis), timeout]);
     } catch (error) {
+      this.redisDownUntil = this.now() + REDIS_BACKOFF_MS;
       this.options.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'vipps access token: Redis unavailable, continuing without the shared cache');
       return undefined;
     } finally {

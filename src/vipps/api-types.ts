@@ -10,8 +10,14 @@ import type { components as Webhooks } from './generated/webhooks';
  * the additions are declared here and marked.
  */
 
+/**
+ * The generator marks fields that have a `default` as required (right for responses, wrong for
+ * requests, where the default is what Vipps applies when the field is left out).
+ */
+type Optional<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
+
 type E = Epayment['schemas'];
-export type CreatePaymentRequest = E['CreatePaymentRequest'];
+export type CreatePaymentRequest = Optional<E['CreatePaymentRequest'], 'customerInteraction'>;
 export type CreatePaymentResponse = E['CreatePaymentResponse'];
 export type GetPaymentResponse = E['GetPaymentResponse'];
 export type PaymentEvent = E['PaymentEvent'];
@@ -27,7 +33,9 @@ export interface CancelPaymentRequest {
 type R = Recurring['schemas'];
 export type AgreementStatus = R['AgreementStatus'];
 export type ChargeStatus = R['ChargeStatus'];
-export type DraftAgreementRequest = R['DraftAgreementV3'];
+export type DraftAgreementRequest = Optional<Omit<R['DraftAgreementV3'], 'pricing'>, 'isApp' | 'skipLandingPage'> & {
+  pricing: Optional<R['pricingRequest'], 'type'>;
+};
 export type DraftAgreementResponse = R['DraftAgreementResponseV3'];
 export type Agreement = R['AgreementResponseV3'];
 export type PatchAgreementRequest = R['PatchAgreementV3'];
