@@ -53,7 +53,8 @@ export type ListWebhooksResponse = W['QueryResponse'];
 export type Webhook = W['Webhook'];
 
 type O = OrderManagement['schemas'];
-export type OrderPaymentType = O['PaymentType'];
+/** Upper case in the spec enum, lower case in the current docs (REFERENCE §13); Vipps accepts both. */
+export type OrderPaymentType = O['PaymentType'] | 'ecom' | 'recurring';
 export type Receipt = O['Receipt'];
 export type Order = O['OrderV2Response'];
 

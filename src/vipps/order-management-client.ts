@@ -8,8 +8,9 @@ import { vippsPath as p, type VippsCaller } from './transport';
  */
 export function createOrderManagementClient(call: VippsCaller) {
   return {
+    /** Answers 201 with a bare JSON string (an id). */
     addReceipt: (msn: string, paymentType: OrderPaymentType, orderId: string, receipt: Receipt) =>
-      call.request<unknown>(msn, { method: 'POST', path: p`/order-management/v2/${paymentType}/receipts/${orderId}`, body: receipt }),
+      call.request<string>(msn, { method: 'POST', path: p`/order-management/v2/${paymentType}/receipts/${orderId}`, body: receipt }),
     getOrder: (msn: string, paymentType: OrderPaymentType, orderId: string) =>
       call.request<Order>(msn, { method: 'GET', path: p`/order-management/v2/${paymentType}/${orderId}` }),
   };
