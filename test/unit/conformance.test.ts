@@ -1,4 +1,4 @@
-import { checkConformance, conformanceViolations, type ConformanceExchange } from '../../test/support/conformance';
+import { checkConformance, componentSchemaErrors, conformanceViolations, type ConformanceExchange } from '../../test/support/conformance';
 
 function exchange(api: string, routePath: string, method: string, path: string, status: number, body: unknown): ConformanceExchange {
   return { route: { api, path: routePath }, method, path, status, body };
@@ -92,6 +92,14 @@ describe('conformanceViolations', () => {
     expect(conformanceViolations([getCharge(charge)])).toEqual([]);
     expect(conformanceViolations([getCharge({ ...charge, status: 'CHARGED', transactionId: '5001419121', externalId: null })])).toEqual([]);
     expect(conformanceViolations([getCharge({ ...charge, transactionId: 'abc' })])).toHaveLength(1);
+    // A charge created with an orderId (1–50 chars) uses it as its id.
+    expect(conformanceViolations([getCharge({ ...charge, id: 'acme-shop-123-subscription-2024-09' })])).toEqual([]);
+    expect(conformanceViolations([getCharge({ ...charge, id: 'x'.repeat(51) })])).toHaveLength(1);
+  });
+
+  it('checks no body on a 204, although force accept declares one', () => {
+    const accept = exchange('recurring', '/recurring/v3/agreements/:agreementId/accept', 'PATCH', '/recurring/v3/agreements/agr_1/accept', 204, undefined);
+    expect(checkConformance([accept])).toMatchObject({ violations: [], checked: 1 });
   });
 
   it('reads the capture 200 (declared application/problem+json) as a ModificationResponse', () => {
@@ -147,5 +155,12 @@ describe('conformanceViolations', () => {
     const error = { type: 'https://developer.vippsmobilepay.com/docs/APIs/recurring-api/recurring-api-problems#resource-not-found', title: 'Not Found', status: 404, detail: 'x', instance: '/x', contextId: 'c' };
     expect(conformanceViolations([getAgreement(error, 404)])).toEqual([]);
     expect(conformanceViolations([getAgreement({ ...error, status: '404' }, 404)])).toHaveLength(1);
+  });
+
+  it('validates payloads against a component schema, e.g. an ePayment webhook with a [now] 10-digit MSN', () => {
+    const event = { msn: '1234567890', reference: 'acme-shop-123', pspReference: '1', name: 'AUTHORIZED', amount: amount(1), timestamp: '2023-08-14T12:48:46.260Z', idempotencyKey: null, success: true };
+    expect(componentSchemaErrors('epayment-v1.yml', 'WebhookEvent', event)).toBeUndefined();
+    expect(componentSchemaErrors('epayment-v1.yml', 'WebhookEvent', { ...event, name: 'epayments.payment.authorized.v1' })).toContain('/name must be equal to one of the allowed values');
+    expect(() => componentSchemaErrors('epayment-v1.yml', 'NoSuchSchema', {})).toThrow('has no schema');
   });
 });

@@ -62,7 +62,7 @@ export function receiptsModule(_ctx: SimContext): SimModule {
   };
 }
 
-function parse<T>(schema: z.ZodType<T, any>, value: unknown, what: string): T {
+function parse<T>(schema: z.ZodType<T, unknown>, value: unknown, what: string): T {
   if (value === undefined && what === 'body') throw webhooksProblem(400, 'Bad Request', 'The request body is required.', 'body: required');
   const result = schema.safeParse(value);
   if (result.success) return result.data;

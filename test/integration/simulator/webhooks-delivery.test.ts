@@ -1,5 +1,6 @@
 import type { DeliveryLogEntry } from '../../../src/simulator/webhooks/webhook-delivery';
 import { verifyWebhook } from '../../../src/webhooks/signature';
+import { componentSchemaErrors } from '../../support/conformance';
 import { startTestSimulator, startWebhookReceiver, type ReceivedWebhook, type TestSimulator, type WebhookReceiver } from '../../support/simulator';
 
 const MSN = '123456';
@@ -213,6 +214,7 @@ describe('webhook delivery', () => {
     expect(deliveries.map((d) => d.body.name)).toEqual(['CREATED', 'AUTHORIZED']);
     for (const delivery of deliveries) {
       expect(delivery.body).toMatchObject({ msn: MSN, reference, amount: { currency: 'NOK', value: 1000 }, success: true });
+      expect(componentSchemaErrors('epayment-v1.yml', 'WebhookEvent', delivery.body)).toBeUndefined();
       expect(verify(delivery, registration.secret)).toEqual({ ok: true });
     }
     expect((await deliveryLog()).map((e) => e.event)).toEqual(['epayments.payment.created.v1', 'epayments.payment.authorized.v1']);
