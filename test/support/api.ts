@@ -1,0 +1,98 @@
+import type { Redis } from 'ioredis';
+import { createServices, type Services } from '../../src/app/services';
+import { loadConfig, sha256Hex, SIMULATOR_MERCHANT, type Config, type MerchantConfig } from '../../src/config/config';
+import { buildGraphQLSchema } from '../../src/graphql/schema';
+import { createLogger } from '../../src/log/logger';
+import { apiRedis } from '../../src/redis/client';
+import { startApiServer, type ApiServer } from '../../src/api/server';
+import { createVippsClient } from '../../src/vipps/vipps-client';
+import { deleteKeys, testRedis, testRedisUrl, uniquePrefix } from './redis';
+import { startTestSimulator, type TestSimulator } from './simulator';
+
+/**
+ * The API in-process on a free port, against its own simulator and the test Redis under a
+ * unique prefix, exactly as `npm run start:api` wires it. Keys: `dev` (every scope, merchant
+ * 123456), `other` (merchant 654321), `reader` (payments:read on 123456), `partner` (both).
+ */
+export const OTHER_MERCHANT: MerchantConfig = {
+  msn: '654321',
+  clientId: 'other-client-id',
+  clientSecret: 'other-client-secret',
+  subscriptionKey: 'other-subscription-key',
+};
+
+const ALL_SCOPES = ['payments:read', 'payments:write', 'recurring:read', 'recurring:write', 'support'];
+const API_KEYS = [
+  { id: 'dev', keyHash: sha256Hex('dev'), scopes: ALL_SCOPES, merchants: ['123456'] },
+  { id: 'other', keyHash: sha256Hex('other'), scopes: ALL_SCOPES, merchants: ['654321'] },
+  { id: 'reader', keyHash: sha256Hex('reader'), scopes: ['payments:read', 'recurring:read'], merchants: ['123456'] },
+  { id: 'partner', keyHash: sha256Hex('partner'), scopes: ALL_SCOPES, merchants: ['123456', '654321'] },
+];
+
+export interface GqlResult<T = any> {
+  status: number;
+  data: T;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+export interface TestApi {
+  url: string;
+  sim: TestSimulator;
+  config: Config;
+  services: Services;
+  /** The API's own Redis connection (tests may count its commands). */
+  redis: Redis;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, key?: string): Promise<GqlResult<T>>;
+  /** Vipps API calls the simulator has received so far (token requests excluded). */
+  vippsCalls(): number;
+  close(): Promise<void>;
+}
+
+export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+  const sim = await startTestSimulator([SIMULATOR_MERCHANT, OTHER_MERCHANT]);
+  const prefix = uniquePrefix('api');
+  const config = loadConfig({
+    VIPPS_ENV: 'simulator',
+    VIPPS_BASE_URL: sim.url,
+    VIPPS_MERCHANTS: JSON.stringify([SIMULATOR_MERCHANT, OTHER_MERCHANT]),
+    API_KEYS: JSON.stringify(API_KEYS),
+    REDIS_URL: testRedisUrl(),
+    REDIS_PREFIX: prefix,
+    VIPPS_TIMEOUT_MS: '3000',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const log = createLogger(config.logLevel);
+  const redis = apiRedis(testRedisUrl());
+  const vipps = createVippsClient({ config, redis, log, retryPolicy: { baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 1000 } });
+  const services = createServices({ config, redis, vipps, log });
+  const server: ApiServer = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1' });
+
+  async function gql<T>(query: string, variables: Record<string, unknown> = {}, key = 'dev'): Promise<GqlResult<T>> {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data: T; errors?: GqlResult['errors'] };
+    return { status: res.status, data: body.data, ...(body.errors ? { errors: body.errors } : {}) };
+  }
+
+  return {
+    url: server.url,
+    sim,
+    config,
+    services,
+    redis,
+    gql,
+    vippsCalls: () => sim.sim.ctx.requests.filter((r) => !r.path.toLowerCase().startsWith('/accesstoken')).length,
+    close: async () => {
+      await server.close();
+      const cleaner = testRedis();
+      await deleteKeys(cleaner, prefix);
+      await cleaner.quit();
+      redis.disconnect();
+      await sim.close();
+    },
+  };
+}
