@@ -43,6 +43,7 @@ export function epaymentRoutes(ctx: SimContext, service: PaymentService): Route[
     (req) => {
       const { msn } = req.merchant;
       const reference = req.params.reference as string;
+      // An unknown reference is answered before the key is consumed, so the key stays usable.
       service.find(msn, reference);
       return runIdempotent(
         ctx.idempotency,

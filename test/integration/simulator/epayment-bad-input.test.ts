@@ -1,5 +1,6 @@
 import type { MerchantConfig } from '../../../src/config/config';
 import { SIMULATOR_MERCHANT } from '../../../src/config/config';
+import { conformanceViolations } from '../../support/conformance';
 import { startTestSimulator, type CallResult, type TestSimulator } from '../../support/simulator';
 import { PAYMENTS, authorized, create, createBody, errorCode, modify, snapshot } from './epayment-support';
 
@@ -128,5 +129,10 @@ describe('ePayment bad input', () => {
     const body = (await t.call('GET', `${PAYMENTS}/${partly}`)).body;
     expect(body.aggregate).toMatchObject({ capturedAmount: { value: 400 }, refundedAmount: { value: 0 }, cancelledAmount: { value: 0 } });
     expect((await t.call('GET', `${PAYMENTS}/${fresh}`)).body.state).toBe('CREATED');
+  });
+
+  test('every response so far conforms to epayment-v1.yml', () => {
+    expect(t.exchanges.length).toBeGreaterThan(0);
+    expect(conformanceViolations(t.exchanges)).toEqual([]);
   });
 });

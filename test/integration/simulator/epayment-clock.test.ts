@@ -1,3 +1,4 @@
+import { conformanceViolations } from '../../support/conformance';
 import { startTestSimulator, type TestSimulator } from '../../support/simulator';
 import { PAYMENTS, approve, authorized, cancel, create, errorCode, eventNames, modify } from './epayment-support';
 
@@ -97,5 +98,10 @@ describe('ePayment simulator time', () => {
     await advance(DAY_S);
     const res = await modify(t, reference, 'refund', 100, `r2-${reference}`);
     expect([res.status, errorCode(res)]).toEqual([400, '6220']);
+  });
+
+  test('every response so far conforms to epayment-v1.yml', () => {
+    expect(t.exchanges.length).toBeGreaterThan(0);
+    expect(conformanceViolations(t.exchanges)).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { conformanceViolations } from '../../support/conformance';
 import { startTestSimulator, type TestSimulator } from '../../support/simulator';
 import type { SimEvent } from '../../../src/simulator/context';
 import {
@@ -242,5 +243,10 @@ describe('ePayment simulator flows', () => {
   test('metadata is returned on GET', async () => {
     const reference = await create(t, { metadata: { orderId: '42', channel: 'web' } });
     expect((await get(reference)).metadata).toEqual({ orderId: '42', channel: 'web' });
+  });
+
+  test('every response so far conforms to epayment-v1.yml', () => {
+    expect(t.exchanges.length).toBeGreaterThan(0);
+    expect(conformanceViolations(t.exchanges)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import type { MerchantConfig } from '../../../src/config/config';
 import { SIMULATOR_MERCHANT } from '../../../src/config/config';
 import type { SimEvent } from '../../../src/simulator/context';
+import { conformanceViolations } from '../../support/conformance';
 import { startTestSimulator, type TestSimulator } from '../../support/simulator';
 import { PAYMENTS, approve, authorized, cancel, create, createBody, errorCode, eventNames, modify, newReference, recordEvents, snapshot } from './epayment-support';
 
@@ -113,5 +114,10 @@ describe('ePayment idempotency', () => {
     expect([a.status, b.status]).toEqual([201, 201]);
     expect((await t.call('GET', `${PAYMENTS}/${reference}`, { merchant: OTHER })).body.amount.value).toBe(2000);
     expect((await t.call('GET', `${PAYMENTS}/${reference}`)).body.amount.value).toBe(1000);
+  });
+
+  test('every response so far conforms to epayment-v1.yml', () => {
+    expect(t.exchanges.length).toBeGreaterThan(0);
+    expect(conformanceViolations(t.exchanges)).toEqual([]);
   });
 });
