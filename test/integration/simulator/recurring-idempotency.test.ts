@@ -124,7 +124,7 @@ describe('Recurring idempotency', () => {
     ['with \\', 'a\\b'],
   ])('Idempotency-Key %s → 400 idempotency-key-header and nothing happens', async (_name, key) => {
     const agreementId = await activeAgreement(t);
-    const headers = key === undefined ? {} : { 'Idempotency-Key': key };
+    const headers: Record<string, string> = key === undefined ? {} : { 'Idempotency-Key': key };
     const body = await chargeBody(t);
     expectErrorV3(await t.call('POST', chargesPath(agreementId), { body, headers }), 400, 'idempotency-key-header');
     expectErrorV3(await t.call('PATCH', `${AGREEMENTS}/${agreementId}`, { body: { status: 'STOPPED' }, headers }), 400, 'idempotency-key-header');
