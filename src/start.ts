@@ -117,7 +117,7 @@ async function ready(what: string, url: string, watched: Child[]): Promise<void>
     });
   } catch (error) {
     if (stopping) return;
-    if (error instanceof NotReadyError) return fail(`${error.message} (waited for ${url})`);
+    if (error instanceof NotReadyError) return fail(error.timedOut ? `${error.message} (waited for GET ${url} to answer 200)` : error.message);
     throw error;
   }
 }

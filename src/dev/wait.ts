@@ -1,5 +1,12 @@
-/** Thrown when something did not become ready in time; the message says what and how long. */
-export class NotReadyError extends Error {}
+/** Thrown when something did not become ready: in time (`timedOut`) or because `abort` said so. */
+export class NotReadyError extends Error {
+  constructor(
+    message: string,
+    readonly timedOut: boolean,
+  ) {
+    super(message);
+  }
+}
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -18,14 +25,14 @@ export async function waitUntil(what: string, probe: () => Promise<boolean>, opt
   let lastError = '';
   for (;;) {
     const aborted = options.abort?.();
-    if (aborted) throw new NotReadyError(aborted);
+    if (aborted) throw new NotReadyError(aborted, false);
     try {
       if (await probe()) return;
     } catch (error) {
       lastError = error instanceof Error ? `: ${error.message}` : '';
     }
     if (Date.now() >= deadline) {
-      throw new NotReadyError(`${what} was not ready after ${Math.round(options.timeoutMs / 1000)} s${lastError}`);
+      throw new NotReadyError(`${what} was not ready after ${Math.round(options.timeoutMs / 1000)} s${lastError}`, true);
     }
     await new Promise((resolve) => setTimeout(resolve, interval));
   }
