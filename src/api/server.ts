@@ -10,7 +10,8 @@ import type { Services } from '../app/services';
 import { createContext, type GraphQLContext } from '../graphql/context';
 import type { Logger } from '../log/logger';
 import { formatError } from './format-error';
-import { handleGraphQL, sendJson } from './graphql-http';
+import { WEBHOOK_PATH } from '../webhooks/webhook-events';
+import { handleGraphQL, readBody, sendJson } from './graphql-http';
 import { Metrics } from './metrics';
 
 export interface ApiServerOptions {
@@ -72,6 +73,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const route = async () => {
       if (path === '/graphql') {
         return handleGraphQL(apollo, req, res, async () => createContext(services.authenticator.authenticate(req.headers.authorization), services));
+      }
+      if (path === WEBHOOK_PATH && req.method === 'POST') {
+        const rawBody = await readBody(req, 256 * 1024);
+        if (rawBody === null) return sendJson(res, 413, { ok: false, error: 'body too large' });
+        const answer = await services.webhookReceiver.receive({ pathAndQuery: req.url ?? path, headers: req.headers, rawBody });
+        metrics.inc('vipps_graph_webhooks_total', { status: String(answer.status) });
+        return sendJson(res, answer.status, answer.body);
       }
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (path === '/readyz') {

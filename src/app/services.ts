@@ -2,37 +2,93 @@ import type { Redis } from 'ioredis';
 import { Authenticator } from '../access/authenticate';
 import { IdempotencyLedger } from '../common/idempotency-ledger';
 import type { Config } from '../config/config';
+import { LiveUpdates, topics } from '../live/live-updates';
 import type { Logger } from '../log/logger';
 import { PaymentCache } from '../payments/payment-cache';
 import { PaymentReader } from '../payments/payment-reader';
+import type { PaymentRecord } from '../payments/payment-record';
 import { PaymentRegistry } from '../payments/payment-registry';
-import { PaymentService, type PaymentChanged } from '../payments/payment.service';
+import { PaymentTracker, progressVersion } from '../payments/payment-tracker';
+import { PaymentService } from '../payments/payment.service';
+import { AgreementLinks } from '../agreement-page/agreement-links';
+import { AgreementService } from '../recurring/agreement.service';
+import { ChargeService } from '../recurring/charge.service';
+import { RecurringCache } from '../recurring/recurring-cache';
+import { RecurringReader } from '../recurring/recurring-reader';
+import { RecurringRunner } from '../recurring/recurring-run';
 import { StatusTokens } from '../payments/status-tokens';
+import { JobScheduler } from '../queues/job-scheduler';
 import { redisKeys } from '../redis/keys';
 import type { VippsClient } from '../vipps/vipps-client';
+import { WebhookReceiver } from '../webhooks/webhook-receiver';
 
 /** The long-lived parts of the product, wired once per process (API and worker alike). */
 export interface Services {
   config: Config;
+  log: Logger;
   authenticator: Authenticator;
+  live: LiveUpdates;
+  jobs: JobScheduler;
   paymentReader: PaymentReader;
   paymentRegistry: PaymentRegistry;
+  paymentTracker: PaymentTracker;
   payments: PaymentService;
   statusTokens: StatusTokens;
+  recurringReader: RecurringReader;
+  agreements: AgreementService;
+  charges: ChargeService;
+  agreementLinks: AgreementLinks;
+  webhookReceiver: WebhookReceiver;
+  close(): Promise<void>;
 }
 
-export function createServices(deps: { config: Config; redis: Redis; vipps: VippsClient; log: Logger; paymentChanged?: PaymentChanged }): Services {
+export interface ServiceDeps {
+  config: Config;
+  /** Cache, registry, ledger, publishing and job producers. */
+  redis: Redis;
+  /** A connection that only subscribes (pub/sub takes a connection over). */
+  subscriber: Redis;
+  vipps: VippsClient;
+  log: Logger;
+}
+
+export function createServices(deps: ServiceDeps): Services {
   const { config, redis, vipps, log } = deps;
   const keys = redisKeys(config.redis.prefix);
+  const live = new LiveUpdates(redis, deps.subscriber, keys, log);
+  const jobs = new JobScheduler(redis, config.redis.prefix, config.capture.marginSeconds, log);
   const paymentRegistry = new PaymentRegistry(redis, keys);
-  const paymentReader = new PaymentReader(vipps.epayment, new PaymentCache(redis, keys, log), paymentRegistry, log);
+  const paymentCache = new PaymentCache(redis, keys, log);
+  const paymentReader = new PaymentReader(vipps.epayment, paymentCache, paymentRegistry, log);
   const ledger = new IdempotencyLedger(redis, keys, log);
+  const recurringReader = new RecurringReader(vipps.recurring, new RecurringCache(redis, keys, log));
+  const recurringRunner = new RecurringRunner(ledger, log);
+  const agreementLinks = new AgreementLinks(config.signingSecret, config.publicUrl, redis, keys, log);
+
+  /** After a payment's new state is stored: tell subscribers once, and keep its jobs current. */
+  const paymentChanged = async (p: PaymentRecord): Promise<void> => {
+    await live.publishOnce(topics.payment(p.merchantSerialNumber, p.reference), progressVersion(p), p);
+    if (p.state === 'CREATED') await jobs.pollPayment(p);
+    if (p.state === 'AUTHORIZED') await jobs.scheduleCaptureDeadline(p);
+  };
+
   return {
     config,
+    log,
     authenticator: new Authenticator(config.apiKeys, config.signingSecret),
+    live,
+    jobs,
     paymentReader,
     paymentRegistry,
-    payments: new PaymentService(vipps.epayment, vipps.orderManagement, paymentReader, ledger, log, deps.paymentChanged),
+    paymentTracker: new PaymentTracker(paymentReader, paymentCache, paymentChanged, log),
+    payments: new PaymentService(vipps.epayment, vipps.orderManagement, paymentReader, ledger, log, paymentChanged),
     statusTokens: new StatusTokens(config.signingSecret),
+    recurringReader,
+    // `changed` callbacks (subscriptions, pollers) are wired by whoever adds them; no-ops until then.
+    agreements: new AgreementService(vipps.recurring, recurringReader, recurringRunner, agreementLinks),
+    charges: new ChargeService(vipps.recurring, recurringReader, recurringRunner),
+    agreementLinks,
+    webhookReceiver: new WebhookReceiver(redis, keys, jobs, new URL(config.publicUrl).host, log),
+    close: () => jobs.close(),
   };
 }

@@ -1,16 +1,34 @@
 import 'reflect-metadata';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { GraphQLSchema } from 'graphql';
-import { buildSchemaSync } from 'type-graphql';
+import { buildSchemaSync, type PubSub } from 'type-graphql';
 import { PaymentMutationResolver } from '../payments/payment-mutation.resolver';
 import { PaymentResolver } from '../payments/payment.resolver';
+import { PaymentSubscriptionResolver } from '../payments/payment-subscription.resolver';
+import { AgreementResolver } from '../recurring/agreement.resolver';
+import { ChargeResolver } from '../recurring/charge.resolver';
+import { RecurringMutationResolver } from '../recurring/recurring-mutation.resolver';
 import { NodeResolver } from './node.resolver';
+
+/**
+ * type-graphql insists on a PubSub, but every subscription here declares its own `subscribe`
+ * (authorised per subscriber, fed by `LiveUpdates`), so this one is never used.
+ */
+const SUBSCRIBE_FUNCTIONS_ONLY: PubSub = {
+  publish: () => {
+    throw new Error('Publish through LiveUpdates; subscriptions declare their own subscribe function.');
+  },
+  subscribe: () => {
+    throw new Error('Subscriptions declare their own subscribe function.');
+  },
+};
 
 /** The GraphQL schema, built from the decorated classes (`schema.graphql` is printed from it). */
 export function buildGraphQLSchema(): GraphQLSchema {
   return buildSchemaSync({
-    resolvers: [NodeResolver, PaymentResolver, PaymentMutationResolver],
+    resolvers: [NodeResolver, PaymentResolver, PaymentMutationResolver, PaymentSubscriptionResolver, AgreementResolver, ChargeResolver, RecurringMutationResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
+    pubSub: SUBSCRIBE_FUNCTIONS_ONLY,
   });
 }

@@ -92,7 +92,7 @@ export class PaymentService {
         captureGuaranteedUntil: null,
       };
       await this.reader.store(record);
-      await this.changed(record);
+      await this.announce(record);
       return record.reference;
     });
   }
@@ -159,7 +159,7 @@ export class PaymentService {
       const updated = applyModification(base, result, new Date());
       await this.reader.store(updated);
       await this.reader.forgetEvents(updated);
-      await this.changed(updated);
+      await this.announce(updated);
       return reference;
     }, () => current);
   }
@@ -216,6 +216,15 @@ export class PaymentService {
         return failed(reference, explainVippsFailure(error as VippsError, paymentForErrors()));
       }
       throw error;
+    }
+  }
+
+  /** Listeners learn of the change; their failure must not turn a done operation into an error. */
+  private async announce(p: PaymentRecord): Promise<void> {
+    try {
+      await this.changed(p);
+    } catch (error) {
+      this.log.warn({ err: error, reference: p.reference }, 'could not announce a payment change');
     }
   }
 

@@ -23,6 +23,24 @@ export function redisKeys(prefix: string) {
     paymentStateIndex: (msn: string, state: string) => `${p}payments:{${msn}}:${state}`,
     /** Outcome of a mutation per merchant and idempotency key (JSON), kept 30 days. */
     idempotency: (msn: string, key: string) => `${p}idempotency:{${msn}}:${key}`,
+    /** Cached Recurring agreement (JSON AgreementRecord), TTL by status. */
+    agreementCache: (msn: string, agreementId: string) => `${p}agreement:{${msn}}:${agreementId}`,
+    /** Cached Recurring charge (JSON ChargeRecord), TTL by status. */
+    chargeCache: (msn: string, agreementId: string, chargeId: string) => `${p}charge:{${msn}}:${agreementId}:${chargeId}`,
+    /** Cached ids of all charges of an agreement (JSON array, Vipps' order), TTL by agreement status. */
+    chargeListCache: (msn: string, agreementId: string) => `${p}charges:{${msn}}:${agreementId}`,
+    /** Cached ids of a merchant's agreements in one status (JSON array), short TTL: ListAgreements is 5/min. */
+    agreementListCache: (msn: string, status: string) => `${p}agreements:{${msn}}:${status}`,
+    /** Which agreement a management-page link made before creation points to (createAgreement key → id), TTL = link lifetime. */
+    agreementLink: (msn: string, createKey: string) => `${p}agreement-link:{${msn}}:${createKey}`,
+    /** Pub/sub channel of a subscription topic (see src/live/live-updates.ts). */
+    liveChannel: (topic: string) => `${p}live:${topic}`,
+    /** Last version published on a topic, so one change is published once (TTL 7 days). */
+    livePublished: (topic: string) => `${p}live-published:${topic}`,
+    /** Webhook secrets of a merchant's registrations (hash: registration id → secret). Durable. */
+    webhookSecrets: (msn: string) => `${p}webhook-secrets:{${msn}}`,
+    /** A delivery already accepted (by its signature), to refuse replays for 10 minutes. */
+    webhookSeen: (digest: string) => `${p}webhook-seen:${digest}`,
   };
 }
 

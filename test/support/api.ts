@@ -1,9 +1,11 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import type { Redis } from 'ioredis';
 import { createServices, type Services } from '../../src/app/services';
 import { loadConfig, sha256Hex, SIMULATOR_MERCHANT, type Config, type MerchantConfig } from '../../src/config/config';
 import { buildGraphQLSchema } from '../../src/graphql/schema';
 import { createLogger } from '../../src/log/logger';
-import { apiRedis } from '../../src/redis/client';
+import { apiRedis, workerRedis } from '../../src/redis/client';
 import { startApiServer, type ApiServer } from '../../src/api/server';
 import { createVippsClient } from '../../src/vipps/vipps-client';
 import { deleteKeys, testRedis, testRedisUrl, uniquePrefix } from './redis';
@@ -42,7 +44,12 @@ export interface TestApi {
   services: Services;
   /** The API's own Redis connection (tests may count its commands). */
   redis: Redis;
-  gql<T = any>(query: string, variables?: Record<string, unknown>, key?: string): Promise<GqlResult<T>>;
+  /**
+   * POST /graphql with `Authorization: Bearer <key>` (an API key id or a status token; `null`
+   * sends no Authorization header). A typed document checks variables and types `data`.
+   */
+  gql<R, V extends Record<string, unknown>>(document: TypedDocumentNode<R, V>, variables: V, key?: string | null): Promise<GqlResult<R>>;
+  gql<T = any>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GqlResult<T>>;
   /** Vipps API calls the simulator has received so far (token requests excluded). */
   vippsCalls(): number;
   close(): Promise<void>;
@@ -64,15 +71,29 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
   });
   const log = createLogger(config.logLevel);
   const redis = apiRedis(testRedisUrl());
+  const subscriber = workerRedis(testRedisUrl());
   const vipps = createVippsClient({ config, redis, log, retryPolicy: { baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 1000 } });
-  const services = createServices({ config, redis, vipps, log });
+  const services = createServices({ config, redis, subscriber, vipps, log });
   const server: ApiServer = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1' });
 
-  async function gql<T>(query: string, variables: Record<string, unknown> = {}, key = 'dev'): Promise<GqlResult<T>> {
+  const printed = new WeakMap<object, string>();
+  function queryText(document: string | TypedDocumentNode<unknown, never>): string {
+    if (typeof document === 'string') return document;
+    let text = printed.get(document);
+    if (text === undefined) {
+      text = print(document);
+      printed.set(document, text);
+    }
+    return text;
+  }
+
+  async function gql<T>(document: string | TypedDocumentNode<T, never>, variables: Record<string, unknown> = {}, key: string | null = 'dev'): Promise<GqlResult<T>> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (key !== null) headers.authorization = `Bearer ${key}`;
     const res = await fetch(`${server.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query, variables }),
+      headers,
+      body: JSON.stringify({ query: queryText(document as TypedDocumentNode<unknown, never>), variables }),
     });
     const body = (await res.json()) as { data: T; errors?: GqlResult['errors'] };
     return { status: res.status, data: body.data, ...(body.errors ? { errors: body.errors } : {}) };
@@ -84,10 +105,12 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     config,
     services,
     redis,
-    gql,
+    gql: gql as TestApi['gql'],
     vippsCalls: () => sim.sim.ctx.requests.filter((r) => !r.path.toLowerCase().startsWith('/accesstoken')).length,
     close: async () => {
       await server.close();
+      await services.close();
+      subscriber.disconnect();
       const cleaner = testRedis();
       await deleteKeys(cleaner, prefix);
       await cleaner.quit();

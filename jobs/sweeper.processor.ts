@@ -1,0 +1,34 @@
+import type { Services } from '../src/app/services';
+
+const BATCH = 200;
+
+/**
+ * Recreates jobs that should exist (DESIGN §5): a capture-before-expiry job for every
+ * authorized payment with money left, a poll for every payment still CREATED. Job ids are
+ * deterministic, so jobs that exist are left as they are.
+ */
+export function sweeperProcessor(services: Services) {
+  return async (): Promise<string> => {
+    let restored = 0;
+    for (const merchant of services.config.vipps.merchants) {
+      for (const state of ['AUTHORIZED', 'CREATED'] as const) {
+        let after: { createdAtMs: number; reference: string } | null = null;
+        for (;;) {
+          const page = await services.paymentRegistry.page(merchant.msn, [state], BATCH, after);
+          const rows = page.rows.slice(0, BATCH);
+          const records = await services.paymentReader.loadMany(rows.map((r) => ({ msn: merchant.msn, reference: r.reference })));
+          for (const record of records) {
+            if (!record) continue;
+            if (record.state === 'AUTHORIZED') await services.jobs.scheduleCaptureDeadline(record);
+            if (record.state === 'CREATED') await services.jobs.pollPayment(record, 0);
+            restored += 1;
+          }
+          const last = rows.at(-1);
+          if (page.rows.length <= BATCH || !last) break;
+          after = { createdAtMs: last.createdAtMs, reference: last.reference };
+        }
+      }
+    }
+    return `checked ${restored} payments`;
+  };
+}

@@ -1,0 +1,44 @@
+import { Worker, type ConnectionOptions, type Processor } from 'bullmq';
+import type { Services } from '../src/app/services';
+import { bullPrefix, QueueName } from '../src/queues/queues';
+import { captureBeforeExpiryProcessor } from './capture-before-expiry.processor';
+import { pollPaymentProcessor } from './poll-payment.processor';
+import { sweeperProcessor } from './sweeper.processor';
+import { webhookEventProcessor } from './webhook-event.processor';
+
+export interface WorkerOptions {
+  /** Polls in flight at once per process (default 50). */
+  pollConcurrency?: number;
+  /** How often the sweeper runs (default every 5 minutes). */
+  sweepEveryMs?: number;
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Finishes the jobs in hand, then stops. */
+  close(): Promise<void>;
+}
+
+/** Starts one BullMQ worker per queue and schedules the sweeper. */
+export async function startWorkers(services: Services, connection: ConnectionOptions, options: WorkerOptions = {}): Promise<RunningWorkers> {
+  const prefix = bullPrefix(services.config.redis.prefix);
+  const make = (name: QueueName, processor: Processor, concurrency: number) => {
+    const worker = new Worker(name, processor, { connection, prefix, concurrency });
+    worker.on('failed', (job, error) => services.log.warn({ queue: name, jobId: job?.id, err: error }, 'job failed'));
+    worker.on('error', (error) => services.log.error({ queue: name, err: error }, 'worker error'));
+    return worker;
+  };
+  const workers = [
+    make(QueueName.PollPayment, pollPaymentProcessor(services) as Processor, options.pollConcurrency ?? 50),
+    make(QueueName.CaptureBeforeExpiry, captureBeforeExpiryProcessor(services) as Processor, 5),
+    make(QueueName.WebhookEvent, webhookEventProcessor(services) as Processor, 20),
+    make(QueueName.Sweeper, sweeperProcessor(services) as Processor, 1),
+  ];
+  await services.jobs.queue(QueueName.Sweeper).upsertJobScheduler('sweep', { every: options.sweepEveryMs ?? 5 * 60_000 }, { name: QueueName.Sweeper });
+  return {
+    workers,
+    close: async () => {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}

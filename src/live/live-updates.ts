@@ -1,0 +1,77 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../log/logger';
+import type { RedisKeys } from '../redis/keys';
+import { AsyncQueue } from './async-queue';
+
+/**
+ * Subscription events through Redis pub/sub (DESIGN §1), so every API replica delivers every
+ * update. One Redis channel subscription per topic per process however many clients follow it;
+ * updates fan out locally. Separate connections publish and subscribe (a subscribing Redis
+ * connection can do nothing else).
+ */
+export class LiveUpdates {
+  private readonly listeners = new Map<string, Set<AsyncQueue<unknown>>>();
+
+  constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+    private readonly keys: RedisKeys,
+    private readonly log: Logger,
+  ) {
+    subscriber.on('message', (channel: string, message: string) => this.deliver(channel, message));
+  }
+
+  async publish(topic: string, payload: unknown): Promise<void> {
+    await this.publisher.publish(this.keys.liveChannel(topic), JSON.stringify(payload));
+  }
+
+  /**
+   * Publish `payload` unless this exact `version` of the topic was already published: a change
+   * seen by a poller and a webhook at once reaches each subscriber once.
+   */
+  async publishOnce(topic: string, version: string, payload: unknown): Promise<boolean> {
+    const previous = await this.publisher.set(this.keys.livePublished(topic), version, 'EX', 7 * 86_400, 'GET');
+    if (previous === version) return false;
+    await this.publish(topic, payload);
+    return true;
+  }
+
+  subscribe<T>(topic: string): AsyncIterableIterator<T> {
+    const channel = this.keys.liveChannel(topic);
+    let set = this.listeners.get(channel);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(channel, set);
+      this.subscriber.subscribe(channel).catch((error: unknown) => this.log.error({ err: error, topic }, 'live update subscribe failed'));
+    }
+    const queue: AsyncQueue<unknown> = new AsyncQueue(() => {
+      const listeners = this.listeners.get(channel);
+      listeners?.delete(queue);
+      if (listeners && listeners.size === 0) {
+        this.listeners.delete(channel);
+        this.subscriber.unsubscribe(channel).catch(() => undefined);
+      }
+    });
+    set.add(queue);
+    return queue as AsyncIterableIterator<T>;
+  }
+
+  private deliver(channel: string, message: string): void {
+    const listeners = this.listeners.get(channel);
+    if (!listeners) return;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(message);
+    } catch {
+      return;
+    }
+    for (const queue of listeners) queue.push(payload);
+  }
+}
+
+export const topics = {
+  payment: (msn: string, reference: string) => `payment:${msn}:${reference}`,
+  agreement: (msn: string, agreementId: string) => `agreement:${msn}:${agreementId}`,
+  /** Every charge of an agreement; `chargeId` narrows to one. */
+  charge: (msn: string, agreementId: string, chargeId?: string) => `charge:${msn}:${agreementId}${chargeId ? `:${chargeId}` : ''}`,
+};

@@ -1,0 +1,69 @@
+import type { JobsOptions } from 'bullmq';
+
+/**
+ * Job definitions (STYLE 10): queue names, job data and options. `src/` enqueues with these;
+ * the processors live in `jobs/`. Job data holds ids only, never secrets. Job ids are
+ * deterministic, one per resource and purpose, so enqueueing twice is harmless.
+ */
+export enum QueueName {
+  PollPayment = 'poll-payment',
+  CaptureBeforeExpiry = 'capture-before-expiry',
+  WebhookEvent = 'webhook-event',
+  Sweeper = 'sweeper',
+}
+
+export interface PollPaymentData {
+  msn: string;
+  reference: string;
+  /** When polling started (ms): the cadence slows after the user's 10-minute window. */
+  since: number;
+  /** Long-living payments: the user can act until then (ISO time). */
+  expiresAt?: string | null;
+}
+
+export interface CaptureBeforeExpiryData {
+  msn: string;
+  reference: string;
+  /** The deadline this job was set for (ISO time), to tell a stale job from a current one. */
+  deadline: string;
+}
+
+export interface WebhookEventData {
+  msn: string;
+  /** Event name as Vipps sends it, e.g. `AUTHORIZED` (ePayment) or `recurring.charge-captured.v1`. */
+  event: string;
+  reference?: string;
+  agreementId?: string;
+  chargeId?: string;
+  /** When Vipps says the event happened. */
+  occurredAt?: string;
+}
+
+/** BullMQ job ids may not contain ':'; MSNs are digits and references [A-Za-z0-9-]. */
+export const jobIds = {
+  pollPayment: (msn: string, reference: string) => `poll-payment__${msn}__${reference}`,
+  captureBeforeExpiry: (msn: string, reference: string) => `capture__${msn}__${reference}`,
+};
+
+/** Completed jobs are removed so a deterministic id can be used again for the next round. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 86_400, count: 10_000 },
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+};
+
+/** Polling cadence (REFERENCE §12, DESIGN §5): first after 5 s, every 2 s while the user can act. */
+export const POLL = {
+  firstDelayMs: 5_000,
+  intervalMs: 2_000,
+  userWindowMs: 10 * 60_000,
+  /** After the window, back off up to this interval, and give up this long after it closed. */
+  slowIntervalMs: 60_000,
+  giveUpAfterWindowMs: 60 * 60_000,
+};
+
+/** BullMQ prefix; a `{hashtag}` keeps each queue in one Redis Cluster slot. */
+export function bullPrefix(redisPrefix: string): string {
+  return `{${redisPrefix}:bull}`;
+}
