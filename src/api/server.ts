@@ -7,6 +7,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
 import type { Services } from '../app/services';
+import { AGREEMENT_PAGE_PREFIX, handleAgreementPage } from '../agreement-page/agreement-page.route';
 import { createContext, type GraphQLContext } from '../graphql/context';
 import type { Logger } from '../log/logger';
 import { formatError } from './format-error';
@@ -81,6 +82,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         metrics.inc('vipps_graph_webhooks_total', { status: String(answer.status) });
         return sendJson(res, answer.status, answer.body);
       }
+      if (path?.startsWith(AGREEMENT_PAGE_PREFIX)) return handleAgreementPage(services, req, res, path);
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (path === '/readyz') {
         const redisOk = await redis.ping().then(() => true, () => false);

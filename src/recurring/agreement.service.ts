@@ -1,0 +1,205 @@
+import { ErrorCode, userError } from '../common/error-code';
+import type { Currency } from '../common/money';
+import type { AgreementLinks } from '../agreement-page/agreement-links';
+import type { DraftAgreementRequest, PatchAgreementRequest } from '../vipps/api-types';
+import type { RecurringClient } from '../vipps/recurring-client';
+import type { RecurringReader } from './recurring-reader';
+import type { AgreementRecord, CampaignType, ChargeRecord, Period, PricingType, TransactionType } from './recurring-record';
+import type { RecurringOutcome, RecurringRunner } from './recurring-run';
+import { checkAgreementId, checkCreateAgreement, checkStopAgreement, checkUpdateAgreement, type UpdateAgreementCheck } from './recurring-validation';
+
+/** Called after an agreement (or charge) changed, once its new state is stored (subscriptions, jobs). */
+export type AgreementChanged = (a: AgreementRecord) => Promise<void>;
+export type ChargeChanged = (c: ChargeRecord) => Promise<void>;
+
+export interface CreateAgreementCommand {
+  idempotencyKey: string;
+  pricing: { type: PricingType; currency: Currency; amount?: number | null; suggestedMaxAmount?: number | null };
+  interval?: Period | null;
+  productName: string;
+  productDescription?: string | null;
+  merchantRedirectUrl: string;
+  /** Defaults to our customer page (`/agreements/manage/<token>`). */
+  merchantAgreementUrl?: string | null;
+  phoneNumber?: string | null;
+  initialCharge?: { amount: number; description: string; transactionType: TransactionType; orderId?: string | null; externalId?: string | null } | null;
+  campaign?: { type: CampaignType; price: number; end?: Date | null; period?: Period | null; interval?: Period | null; eventDate?: Date | null; eventText?: string | null } | null;
+  externalId?: string | null;
+  countryCode?: string | null;
+  scope?: string | null;
+  skipLandingPage?: boolean | null;
+}
+
+export type UpdateAgreementCommand = UpdateAgreementCheck;
+
+/**
+ * Agreement mutations: create (with an optional initial charge), update and stop. Each one checks
+ * the input and the fresh Vipps state first, sends with the caller's idempotency key, reads the
+ * agreement back (Vipps answers PATCH with 204/202 and no body) and writes it through the cache.
+ */
+export class AgreementService {
+  constructor(
+    private readonly vipps: RecurringClient,
+    private readonly reader: RecurringReader,
+    private readonly runner: RecurringRunner,
+    private readonly links: AgreementLinks,
+    private readonly changed: AgreementChanged = async () => {},
+    private readonly chargeChanged: ChargeChanged = async () => {},
+  ) {}
+
+  create(msn: string, cmd: CreateAgreementCommand): Promise<RecurringOutcome> {
+    const usesOurPage = cmd.merchantAgreementUrl == null;
+    return this.runner.run<DraftAgreementRequest>({
+      msn,
+      key: cmd.idempotencyKey,
+      operation: 'create-agreement',
+      input: cmd,
+      agreementId: null,
+      decide: async () => {
+        checkCreateAgreement(cmd);
+        const agreementUrl = cmd.merchantAgreementUrl ?? this.links.urlForCreateKey(msn, cmd.idempotencyKey);
+        return draftBody(cmd, agreementUrl);
+      },
+      act: async (body) => {
+        const created = await this.vipps.createAgreement(msn, body, cmd.idempotencyKey);
+        if (usesOurPage) await this.links.remember(msn, cmd.idempotencyKey, created.agreementId);
+        const agreement = await this.reader.refreshAgreement(msn, created.agreementId);
+        if (agreement) await this.changed(agreement);
+        const chargeId = created.chargeId ?? null;
+        if (chargeId) {
+          const charge = await this.reader.refreshCharge(msn, created.agreementId, chargeId);
+          if (charge) {
+            await this.reader.storeCharge(charge, true);
+            await this.chargeChanged(charge);
+          }
+        }
+        return {
+          agreementId: created.agreementId,
+          chargeId,
+          errors: [],
+          vippsConfirmationUrl: created.vippsConfirmationUrl ?? agreement?.vippsConfirmationUrl ?? null,
+        };
+      },
+    });
+  }
+
+  update(msn: string, agreementId: string, cmd: UpdateAgreementCommand, idempotencyKey: string): Promise<RecurringOutcome> {
+    return this.runner.run<PatchAgreementRequest>({
+      msn,
+      key: idempotencyKey,
+      operation: 'update-agreement',
+      input: { agreementId, ...cmd },
+      agreementId,
+      decide: async (ctx) => {
+        ctx.agreement = await this.current(msn, agreementId);
+        checkUpdateAgreement(ctx.agreement, cmd);
+        return patchBody(cmd);
+      },
+      act: async (body) => {
+        await this.vipps.updateAgreement(msn, agreementId, body, idempotencyKey);
+        await this.readBack(msn, agreementId, false);
+        return { agreementId, chargeId: null, errors: [] };
+      },
+    });
+  }
+
+  /** Final (REFERENCE §10.6): Vipps also cancels the agreement's pending, due and reserved charges. */
+  stop(msn: string, agreementId: string, idempotencyKey: string): Promise<RecurringOutcome> {
+    return this.runner.run<{ status: 'STOPPED' }>({
+      msn,
+      key: idempotencyKey,
+      operation: 'stop-agreement',
+      input: { agreementId },
+      agreementId,
+      decide: async (ctx) => {
+        ctx.agreement = await this.current(msn, agreementId);
+        checkStopAgreement(ctx.agreement);
+        return { status: 'STOPPED' };
+      },
+      act: async () => {
+        await this.vipps.stopAgreement(msn, agreementId, idempotencyKey);
+        await this.readBack(msn, agreementId, true);
+        return { agreementId, chargeId: null, errors: [] };
+      },
+    });
+  }
+
+  private async current(msn: string, agreementId: string): Promise<AgreementRecord> {
+    checkAgreementId(agreementId);
+    const agreement = await this.reader.refreshAgreement(msn, agreementId);
+    if (!agreement) throw userError(ErrorCode.NOT_FOUND, `Agreement ${agreementId} was not found.`, ['input', 'agreementId']);
+    return agreement;
+  }
+
+  /**
+   * Store what Vipps now says. After a stop the charges changed too (cancelled by Vipps): one
+   * listing refreshes them all; listeners may hear of unchanged charges and must tolerate it.
+   */
+  private async readBack(msn: string, agreementId: string, withCharges: boolean): Promise<void> {
+    const agreement = await this.reader.refreshAgreement(msn, agreementId);
+    if (agreement) await this.changed(agreement);
+    if (!withCharges) return;
+    for (const charge of await this.reader.refreshChargeList(msn, agreementId)) await this.chargeChanged(charge);
+  }
+}
+
+function draftBody(cmd: CreateAgreementCommand, merchantAgreementUrl: string): DraftAgreementRequest {
+  const body: Record<string, unknown> = {
+    pricing: {
+      type: cmd.pricing.type,
+      currency: cmd.pricing.currency,
+      ...(cmd.pricing.amount != null ? { amount: cmd.pricing.amount } : {}),
+      ...(cmd.pricing.suggestedMaxAmount != null ? { suggestedMaxAmount: cmd.pricing.suggestedMaxAmount } : {}),
+    },
+    productName: cmd.productName,
+    merchantRedirectUrl: cmd.merchantRedirectUrl,
+    merchantAgreementUrl,
+  };
+  if (cmd.interval) body.interval = { unit: cmd.interval.unit, count: cmd.interval.count };
+  if (cmd.productDescription != null) body.productDescription = cmd.productDescription;
+  if (cmd.phoneNumber != null) body.phoneNumber = cmd.phoneNumber;
+  if (cmd.externalId != null) body.externalId = cmd.externalId;
+  if (cmd.countryCode != null) body.countryCode = cmd.countryCode;
+  if (cmd.scope != null) body.scope = cmd.scope;
+  if (cmd.skipLandingPage) body.skipLandingPage = true;
+  const initial = cmd.initialCharge;
+  if (initial) {
+    body.initialCharge = {
+      amount: initial.amount,
+      description: initial.description,
+      transactionType: initial.transactionType,
+      ...(initial.orderId != null ? { orderId: initial.orderId } : {}),
+      ...(initial.externalId != null ? { externalId: initial.externalId } : {}),
+    };
+  }
+  const c = cmd.campaign;
+  if (c) {
+    body.campaign = {
+      type: c.type,
+      price: c.price,
+      ...(c.end ? { end: c.end.toISOString() } : {}),
+      ...(c.period ? { period: { unit: c.period.unit, count: c.period.count } } : {}),
+      ...(c.interval ? { interval: { unit: c.interval.unit, count: c.interval.count } } : {}),
+      ...(c.eventDate ? { eventDate: c.eventDate.toISOString() } : {}),
+      ...(c.eventText != null ? { eventText: c.eventText } : {}),
+    };
+  }
+  // FLEXIBLE pricing, DKK/EUR and an absent interval are live but not in the stored spec (REFERENCE §0).
+  return body as unknown as DraftAgreementRequest;
+}
+
+function patchBody(cmd: UpdateAgreementCommand): PatchAgreementRequest {
+  const body: PatchAgreementRequest = {};
+  if (cmd.productName != null) body.productName = cmd.productName;
+  if (cmd.productDescription != null) body.productDescription = cmd.productDescription;
+  if (cmd.merchantAgreementUrl != null) body.merchantAgreementUrl = cmd.merchantAgreementUrl;
+  if (cmd.externalId != null) body.externalId = cmd.externalId;
+  if (cmd.interval) body.interval = { type: 'RECURRING', period: { unit: cmd.interval.unit, count: cmd.interval.count } };
+  if (cmd.price != null || cmd.suggestedMaxAmount != null) {
+    body.pricing = {
+      ...(cmd.price != null ? { amount: cmd.price } : {}),
+      ...(cmd.suggestedMaxAmount != null ? { suggestedMaxAmount: cmd.suggestedMaxAmount } : {}),
+    };
+  }
+  return body;
+}

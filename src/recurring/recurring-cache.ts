@@ -1,0 +1,142 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../log/logger';
+import type { RedisKeys } from '../redis/keys';
+import { FINAL_AGREEMENT_STATUSES, FINAL_CHARGE_STATUSES, type AgreementRecord, type AgreementStatus, type ChargeRecord } from './recurring-record';
+
+/**
+ * Read-through cache of Recurring reads. TTLs follow how soon Vipps can change a thing without us:
+ * a PENDING agreement any second, an ACTIVE one when the user stops it in the app, charges around
+ * their due date; final ones never. Every mutation (and the pollers) write through. Lists hold ids
+ * only, so one write to a charge or agreement is seen by every list. Failures read as misses.
+ */
+export function agreementTtlSeconds(a: AgreementRecord): number {
+  if (FINAL_AGREEMENT_STATUSES.has(a.status)) return 24 * 3600;
+  return a.status === 'PENDING' ? 5 : 300;
+}
+
+export function chargeTtlSeconds(c: ChargeRecord): number {
+  if (FINAL_CHARGE_STATUSES.has(c.status)) return 24 * 3600;
+  if (c.status === 'CHARGED' || c.status === 'PARTIALLY_REFUNDED') return 600;
+  if (c.status === 'RESERVED' || c.status === 'PARTIALLY_CAPTURED') return 300;
+  return 60;
+}
+
+/** New charges appear only on live agreements (and we add the ones we create ourselves). */
+export function chargeListTtlSeconds(a: AgreementRecord | null): number {
+  return a && FINAL_AGREEMENT_STATUSES.has(a.status) ? 3600 : 60;
+}
+
+/** ListAgreements is limited to 5 calls a minute per merchant (REFERENCE §12). */
+export const AGREEMENT_LIST_TTL_SECONDS = 60;
+
+export interface AgreementKey {
+  msn: string;
+  agreementId: string;
+}
+
+export interface ChargeKey extends AgreementKey {
+  chargeId: string;
+}
+
+export class RecurringCache {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly log: Logger,
+  ) {}
+
+  getAgreements(items: readonly AgreementKey[]): Promise<(AgreementRecord | null)[]> {
+    return this.mget(items.map((i) => this.keys.agreementCache(i.msn, i.agreementId)));
+  }
+
+  getCharges(items: readonly ChargeKey[]): Promise<(ChargeRecord | null)[]> {
+    return this.mget(items.map((i) => this.keys.chargeCache(i.msn, i.agreementId, i.chargeId)));
+  }
+
+  getChargeLists(items: readonly AgreementKey[]): Promise<(string[] | null)[]> {
+    return this.mget(items.map((i) => this.keys.chargeListCache(i.msn, i.agreementId)));
+  }
+
+  async getAgreementList(msn: string, status: AgreementStatus): Promise<string[] | null> {
+    return (await this.mget<string[]>([this.keys.agreementListCache(msn, status)]))[0] ?? null;
+  }
+
+  async putAgreements(records: readonly AgreementRecord[]): Promise<void> {
+    await this.write('agreement cache write', (multi) => {
+      for (const a of records) multi.set(this.keys.agreementCache(a.merchantSerialNumber, a.agreementId), JSON.stringify(a), 'EX', agreementTtlSeconds(a));
+    });
+  }
+
+  async putCharges(records: readonly ChargeRecord[]): Promise<void> {
+    await this.write('charge cache write', (multi) => {
+      for (const c of records) {
+        multi.set(this.keys.chargeCache(c.merchantSerialNumber, c.agreementId, c.chargeId), JSON.stringify(c), 'EX', chargeTtlSeconds(c));
+      }
+    });
+  }
+
+  async putChargeList(key: AgreementKey, chargeIds: readonly string[], agreement: AgreementRecord | null): Promise<void> {
+    await this.write('charge list cache write', (multi) => {
+      multi.set(this.keys.chargeListCache(key.msn, key.agreementId), JSON.stringify(chargeIds), 'EX', chargeListTtlSeconds(agreement));
+    });
+  }
+
+  async putAgreementList(msn: string, status: AgreementStatus, agreementIds: readonly string[]): Promise<void> {
+    await this.write('agreement list cache write', (multi) => {
+      multi.set(this.keys.agreementListCache(msn, status), JSON.stringify(agreementIds), 'EX', AGREEMENT_LIST_TTL_SECONDS);
+    });
+  }
+
+  /** A charge we just created joins its agreement's cached list (if one is cached). */
+  addToChargeList(key: AgreementKey, chargeId: string): Promise<void> {
+    return this.editList(this.keys.chargeListCache(key.msn, key.agreementId), (ids) => (ids.includes(chargeId) ? ids : [...ids, chargeId]));
+  }
+
+  /**
+   * Move an agreement into the cached list of its status and out of the others, instead of
+   * dropping the lists: re-listing costs one of the merchant's 5 ListAgreements calls a minute.
+   */
+  async moveInAgreementLists(a: AgreementRecord, statuses: readonly AgreementStatus[]): Promise<void> {
+    for (const status of statuses) {
+      const key = this.keys.agreementListCache(a.merchantSerialNumber, status);
+      await this.editList(key, (ids) => {
+        const without = ids.filter((id) => id !== a.agreementId);
+        return status === a.status ? [...without, a.agreementId] : without;
+      });
+    }
+  }
+
+  /** Read-modify-write of a cached id list; a lost race only makes the list briefly stale. */
+  private async editList(key: string, edit: (ids: string[]) => string[]): Promise<void> {
+    try {
+      const value = await this.redis.get(key);
+      if (!value) return;
+      const ids = JSON.parse(value) as string[];
+      const next = edit(ids);
+      if (next.length !== ids.length || next.some((id, i) => id !== ids[i])) await this.redis.set(key, JSON.stringify(next), 'KEEPTTL');
+    } catch (error) {
+      this.log.warn({ err: error }, 'recurring list cache edit failed');
+    }
+  }
+
+  private async mget<T>(keys: string[]): Promise<(T | null)[]> {
+    if (keys.length === 0) return [];
+    try {
+      const values = await this.redis.mget(keys);
+      return values.map((v) => (v ? (JSON.parse(v) as T) : null));
+    } catch (error) {
+      this.log.warn({ err: error }, 'recurring cache read failed; reading from Vipps');
+      return keys.map(() => null);
+    }
+  }
+
+  private async write(what: string, fill: (multi: ReturnType<Redis['multi']>) => void): Promise<void> {
+    try {
+      const multi = this.redis.multi();
+      fill(multi);
+      await multi.exec();
+    } catch (error) {
+      this.log.warn({ err: error }, `${what} failed`);
+    }
+  }
+}

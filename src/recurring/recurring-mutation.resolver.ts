@@ -1,0 +1,119 @@
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { merchantForMutation, requireScope } from '../access/caller';
+import { UserFacingError } from '../common/error-code';
+import type { GraphQLContext } from '../graphql/context';
+import { UserError } from '../graphql/user-error.type';
+import { Agreement } from './agreement.type';
+import { Charge } from './charge.type';
+import type { RecurringOutcome } from './recurring-run';
+import { isAgreementId, isChargeId } from './recurring-validation';
+import {
+  CancelChargeInput,
+  CaptureChargeInput,
+  CreateAgreementInput,
+  CreateChargeInput,
+  RefundChargeInput,
+  StopAgreementInput,
+  UpdateAgreementInput,
+} from './recurring.inputs';
+import { AgreementPayload, ChargePayload, CreateAgreementPayload } from './recurring.payloads';
+
+type Located = RecurringOutcome & { msn?: string };
+
+/** Thin: pick the merchant, call the agreement or charge service, shape the payload. */
+@Resolver()
+export class RecurringMutationResolver {
+  @Mutation(() => CreateAgreementPayload, { description: 'Draft an agreement (optionally with an initial charge). Send the customer to vippsConfirmationUrl.' })
+  async createAgreement(@Arg('input') input: CreateAgreementInput, @Ctx() ctx: GraphQLContext): Promise<CreateAgreementPayload> {
+    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) =>
+      ctx.services.agreements.create(msn, {
+        idempotencyKey: input.idempotencyKey,
+        pricing: input.pricing,
+        interval: input.interval,
+        productName: input.productName,
+        productDescription: input.productDescription,
+        merchantRedirectUrl: input.merchantRedirectUrl,
+        merchantAgreementUrl: input.merchantAgreementUrl,
+        phoneNumber: input.phoneNumber,
+        initialCharge: input.initialCharge,
+        campaign: input.campaign,
+        externalId: input.externalId,
+        countryCode: input.countryCode,
+        scope: input.scope,
+        skipLandingPage: input.skipLandingPage,
+      }),
+    );
+    const payload = await agreementPayload(ctx, outcome);
+    return Object.assign(new CreateAgreementPayload(), payload, {
+      vippsConfirmationUrl: outcome.errors.length === 0 ? (outcome.vippsConfirmationUrl ?? payload.agreement?.vippsConfirmationUrl ?? null) : null,
+    });
+  }
+
+  @Mutation(() => AgreementPayload, { description: 'Change price, product texts, suggested max amount, interval or links of an ACTIVE agreement.' })
+  async updateAgreement(@Arg('input') input: UpdateAgreementInput, @Ctx() ctx: GraphQLContext): Promise<AgreementPayload> {
+    const { merchantSerialNumber, agreementId, idempotencyKey, ...changes } = input;
+    const outcome = await withMerchant(ctx, merchantSerialNumber, (msn) => ctx.services.agreements.update(msn, agreementId, changes, idempotencyKey));
+    return agreementPayload(ctx, outcome);
+  }
+
+  @Mutation(() => AgreementPayload, { description: 'Stop an agreement for good; Vipps cancels its pending, due and reserved charges.' })
+  async stopAgreement(@Arg('input') input: StopAgreementInput, @Ctx() ctx: GraphQLContext): Promise<AgreementPayload> {
+    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) => ctx.services.agreements.stop(msn, input.agreementId, input.idempotencyKey));
+    return agreementPayload(ctx, outcome);
+  }
+
+  @Mutation(() => ChargePayload, { description: 'Charge an ACTIVE agreement on a due date (RECURRING) or at once (UNSCHEDULED).' })
+  async createCharge(@Arg('input') input: CreateChargeInput, @Ctx() ctx: GraphQLContext): Promise<ChargePayload> {
+    const { merchantSerialNumber, agreementId, type, ...rest } = input;
+    const outcome = await withMerchant(ctx, merchantSerialNumber, (msn) =>
+      ctx.services.charges.create(msn, agreementId, { ...rest, type: type === 'UNSCHEDULED' ? 'UNSCHEDULED' : 'RECURRING' }),
+    );
+    return chargePayload(ctx, outcome);
+  }
+
+  @Mutation(() => ChargePayload, { description: 'Capture a reserved charge: the given amount, or all that is still reserved.' })
+  async captureCharge(@Arg('input') input: CaptureChargeInput, @Ctx() ctx: GraphQLContext): Promise<ChargePayload> {
+    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) =>
+      ctx.services.charges.capture(msn, input.agreementId, input.chargeId, input.amount ?? null, input.description ?? null, input.idempotencyKey),
+    );
+    return chargePayload(ctx, outcome);
+  }
+
+  @Mutation(() => ChargePayload, { description: 'Cancel a pending, due or reserved charge, or release the rest of a partly captured one.' })
+  async cancelCharge(@Arg('input') input: CancelChargeInput, @Ctx() ctx: GraphQLContext): Promise<ChargePayload> {
+    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) => ctx.services.charges.cancel(msn, input.agreementId, input.chargeId, input.idempotencyKey));
+    return chargePayload(ctx, outcome);
+  }
+
+  @Mutation(() => ChargePayload, { description: 'Refund captured money: the given amount, or all that is refundable.' })
+  async refundCharge(@Arg('input') input: RefundChargeInput, @Ctx() ctx: GraphQLContext): Promise<ChargePayload> {
+    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) =>
+      ctx.services.charges.refund(msn, input.agreementId, input.chargeId, input.amount ?? null, input.description ?? null, input.idempotencyKey),
+    );
+    return chargePayload(ctx, outcome);
+  }
+}
+
+async function withMerchant(ctx: GraphQLContext, requested: string | null | undefined, act: (msn: string) => Promise<RecurringOutcome>): Promise<Located> {
+  const caller = requireScope(ctx.caller, 'recurring:write');
+  let msn: string;
+  try {
+    msn = merchantForMutation(caller, requested);
+  } catch (error) {
+    if (error instanceof UserFacingError) return { agreementId: null, chargeId: null, errors: [error.error] };
+    throw error;
+  }
+  return { ...(await act(msn)), msn };
+}
+
+async function agreementPayload(ctx: GraphQLContext, outcome: Located): Promise<AgreementPayload> {
+  const record = outcome.msn && outcome.agreementId && isAgreementId(outcome.agreementId) ? await ctx.loaders.recurring.agreement.load({ msn: outcome.msn, agreementId: outcome.agreementId }) : null;
+  return Object.assign(new AgreementPayload(), { agreement: record ? Agreement.from(record) : null, errors: outcome.errors.map((e) => UserError.from(e)) });
+}
+
+async function chargePayload(ctx: GraphQLContext, outcome: Located): Promise<ChargePayload> {
+  const known = outcome.msn && outcome.agreementId && outcome.chargeId && isAgreementId(outcome.agreementId) && isChargeId(outcome.chargeId);
+  const key = known && outcome.msn && outcome.agreementId && outcome.chargeId ? { msn: outcome.msn, agreementId: outcome.agreementId, chargeId: outcome.chargeId } : null;
+  const record = key ? await ctx.loaders.recurring.charge.load(key) : null;
+  return Object.assign(new ChargePayload(), { charge: record ? Charge.from(record) : null, errors: outcome.errors.map((e) => UserError.from(e)) });
+}

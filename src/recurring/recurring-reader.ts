@@ -1,0 +1,149 @@
+import { concurrencyLimit, SingleFlight } from '../common/concurrency';
+import type { RecurringClient } from '../vipps/recurring-client';
+import { VippsInvalidRequestError, VippsNotFoundError } from '../vipps/errors';
+import type { AgreementKey, ChargeKey, RecurringCache } from './recurring-cache';
+import { agreementFromVipps, chargeFromVipps } from './recurring-mapper';
+import { AGREEMENT_STATUSES, type AgreementRecord, type AgreementStatus, type ChargeRecord } from './recurring-record';
+
+/** At most this many Vipps reads in flight per process. */
+const MAX_CONCURRENT_VIPPS_READS = 16;
+/** Vipps [now] pages ListAgreements; we read whole lists and page them ourselves from the cache. */
+const LIST_PAGE_SIZE = 1000;
+const MAX_LIST_PAGES = 20;
+
+const keyOf = (...parts: string[]) => parts.join('\u0000');
+
+/**
+ * Reads agreements and charges: cache first (one MGET per batch), Vipps for misses (bounded
+ * concurrency, one call per thing however many ask at once), written back to the cache.
+ * `refresh*` always asks Vipps: mutations, the agreement page and pollers use them.
+ */
+export class RecurringReader {
+  private readonly limit = concurrencyLimit(MAX_CONCURRENT_VIPPS_READS);
+  private readonly agreementFlights = new SingleFlight<AgreementRecord | null>();
+  private readonly chargeFlights = new SingleFlight<ChargeRecord | null>();
+  private readonly chargeListFlights = new SingleFlight<ChargeRecord[]>();
+  private readonly agreementListFlights = new SingleFlight<string[]>();
+
+  constructor(
+    private readonly vipps: RecurringClient,
+    private readonly cache: RecurringCache,
+  ) {}
+
+  async loadAgreements(keys: readonly AgreementKey[]): Promise<(AgreementRecord | null)[]> {
+    const cached = await this.cache.getAgreements(keys);
+    return Promise.all(keys.map((k, i) => cached[i] ?? this.refreshAgreement(k.msn, k.agreementId)));
+  }
+
+  async loadCharges(keys: readonly ChargeKey[]): Promise<(ChargeRecord | null)[]> {
+    const cached = await this.cache.getCharges(keys);
+    return Promise.all(keys.map((k, i) => cached[i] ?? this.refreshCharge(k.msn, k.agreementId, k.chargeId)));
+  }
+
+  /**
+   * All charges of each agreement, in Vipps' order: two MGETs when warm (the id lists, then the
+   * charges); an agreement whose list or any charge is missing is listed again (one call).
+   */
+  async chargesOfMany(keys: readonly AgreementKey[]): Promise<ChargeRecord[][]> {
+    const lists = await this.cache.getChargeLists(keys);
+    const wanted = keys.flatMap((k, i) => (lists[i] ?? []).map((chargeId) => ({ ...k, chargeId })));
+    const charges = await this.cache.getCharges(wanted);
+    const byKey = new Map<string, ChargeRecord>();
+    for (const c of charges) if (c) byKey.set(keyOf(c.merchantSerialNumber, c.agreementId, c.chargeId), c);
+    return Promise.all(
+      keys.map(async (k, i) => {
+        const ids = lists[i];
+        const found = ids?.map((id) => byKey.get(keyOf(k.msn, k.agreementId, id)));
+        if (found && found.every((c): c is ChargeRecord => c !== undefined)) return found;
+        return this.refreshChargeList(k.msn, k.agreementId);
+      }),
+    );
+  }
+
+  /** The ids of a merchant's agreements in one status, from the cache or one listing. */
+  async agreementIds(msn: string, status: AgreementStatus): Promise<string[]> {
+    const cached = await this.cache.getAgreementList(msn, status);
+    if (cached) return cached;
+    return this.agreementListFlights.run(keyOf(msn, status), () => this.listAgreements(msn, status));
+  }
+
+  refreshAgreement(msn: string, agreementId: string): Promise<AgreementRecord | null> {
+    return this.agreementFlights.run(keyOf(msn, agreementId), () =>
+      this.limit(async () => {
+        const body = await notFoundAsNull(() => this.vipps.getAgreement(msn, agreementId));
+        if (!body) return null;
+        const record = agreementFromVipps(msn, body);
+        await this.storeAgreement(record);
+        return record;
+      }),
+    );
+  }
+
+  refreshCharge(msn: string, agreementId: string, chargeId: string): Promise<ChargeRecord | null> {
+    return this.chargeFlights.run(keyOf(msn, agreementId, chargeId), () =>
+      this.limit(async () => {
+        const body = await notFoundAsNull(() => this.vipps.getCharge(msn, agreementId, chargeId));
+        if (!body) return null;
+        const record = chargeFromVipps(msn, body);
+        await this.cache.putCharges([record]);
+        return record;
+      }),
+    );
+  }
+
+  /** List an agreement's charges at Vipps (following continuation tokens) and cache them all. */
+  refreshChargeList(msn: string, agreementId: string): Promise<ChargeRecord[]> {
+    return this.chargeListFlights.run(keyOf(msn, agreementId), () =>
+      this.limit(async () => {
+        const records: ChargeRecord[] = [];
+        let continuationToken: string | undefined;
+        for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
+          const result = await notFoundAsNull(() => this.vipps.listCharges(msn, agreementId, continuationToken ? { continuationToken } : {}));
+          if (!result) break;
+          records.push(...result.items.map((c) => chargeFromVipps(msn, c)));
+          continuationToken = result.continuationToken;
+          if (!continuationToken) break;
+        }
+        const [agreement] = await this.cache.getAgreements([{ msn, agreementId }]);
+        await this.cache.putCharges(records);
+        await this.cache.putChargeList({ msn, agreementId }, records.map((c) => c.chargeId), agreement ?? null);
+        return records;
+      }),
+    );
+  }
+
+  /** Keep an agreement we now know the state of, and keep the cached status lists in step. */
+  async storeAgreement(a: AgreementRecord): Promise<void> {
+    await this.cache.putAgreements([a]);
+    await this.cache.moveInAgreementLists(a, AGREEMENT_STATUSES);
+  }
+
+  async storeCharge(c: ChargeRecord, isNew = false): Promise<void> {
+    await this.cache.putCharges([c]);
+    if (isNew) await this.cache.addToChargeList({ msn: c.merchantSerialNumber, agreementId: c.agreementId }, c.chargeId);
+  }
+
+  private async listAgreements(msn: string, status: AgreementStatus): Promise<string[]> {
+    const records: AgreementRecord[] = [];
+    for (let pageNumber = 1; pageNumber <= MAX_LIST_PAGES; pageNumber += 1) {
+      const page = await this.limit(() => this.vipps.listAgreements(msn, { status, pageNumber, pageSize: LIST_PAGE_SIZE }));
+      records.push(...page.items.map((a) => agreementFromVipps(msn, a)));
+      if (page.items.length < LIST_PAGE_SIZE) break;
+    }
+    await this.cache.putAgreements(records);
+    const ids = records.map((a) => a.agreementId);
+    await this.cache.putAgreementList(msn, status, ids);
+    return ids;
+  }
+}
+
+/** Unknown, foreign and malformed ids all read as "not found" (Vipps answers 404 or invalid-agreement-id). */
+async function notFoundAsNull<T>(read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof VippsNotFoundError) return null;
+    if (error instanceof VippsInvalidRequestError && error.problem === 'invalid-agreement-id') return null;
+    throw error;
+  }
+}
