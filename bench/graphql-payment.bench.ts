@@ -1,0 +1,131 @@
+import { SIMULATOR_MERCHANT } from '../src/config/config';
+import { startBaselineServer } from './baseline';
+import { round, target, withRatios, type Benchmark, type BenchContext, type BenchmarkReport } from './benchmark';
+import { runLoad, type LoadOptions, type LoadResult } from './load';
+import { startBenchStack } from './stack';
+
+/**
+ * Issue 3: a cached `payment(reference)` query through the full stack (HTTP → Apollo → auth →
+ * DataLoader → Redis MGET → JSON → response) against a plain Node `http` server answering the
+ * same cached JSON from Redis (one GET). The payment is created and cancelled first, so it is
+ * TERMINATED: a final state, cached for 24 h, which no request during the run can expire or change.
+ */
+const REFERENCE = 'bench-payment-0001';
+const TARGET_RATIO = 0.4;
+const TARGET_P99_MS = 25;
+
+const CREATE = `mutation($input: CreatePaymentInput!) {
+  createPayment(input: $input) { payment { reference state } errors { code message } }
+}`;
+const CANCEL = `mutation($input: CancelPaymentInput!) {
+  cancelPayment(input: $input) { payment { state } errors { code message } }
+}`;
+/** What a client polling a payment asks for: the whole Payment, nested money included. */
+export const PAYMENT_QUERY = `query Payment($reference: String!) {
+  payment(reference: $reference) {
+    id merchantSerialNumber reference pspReference state
+    amount { value currency }
+    aggregate { authorized { value currency } captured { value currency } refunded { value currency } cancelled { value currency } }
+    capturable { value currency } refundable { value currency }
+    availableActions captureDeadline redirectUrl userFlow description createdAt updatedAt
+  }
+}`;
+
+function failures(result: LoadResult): number {
+  const f = result.failures;
+  return f.non2xx + f.mismatches + f.errors + f.timeouts;
+}
+
+export const graphqlPaymentBench: Benchmark = {
+  name: 'graphql-payment',
+  description: 'cached payment(reference) through the full stack vs a plain http server answering the same Redis value',
+  async run(ctx: BenchContext): Promise<BenchmarkReport> {
+    const { settings } = ctx;
+    ctx.progress('graphql-payment: starting simulator and API in-process');
+    const stack = await startBenchStack(ctx.redisUrl);
+    try {
+      const created = await stack.gql<{ createPayment: { errors: unknown[] } }>(CREATE, {
+        input: {
+          idempotencyKey: 'bench-create-1',
+          reference: REFERENCE,
+          amount: { value: 49_900, currency: 'NOK' },
+          userFlow: 'WEB_REDIRECT',
+          returnUrl: 'https://shop.example/back',
+          description: 'Benchmark payment',
+        },
+      });
+      if (created.errors || created.data.createPayment.errors.length > 0) throw new Error(`createPayment failed: ${created.text}`);
+      const cancelled = await stack.gql<{ cancelPayment: { payment: { state: string } | null } }>(CANCEL, {
+        input: { idempotencyKey: 'bench-cancel-1', reference: REFERENCE },
+      });
+      if (cancelled.data?.cancelPayment.payment?.state !== 'TERMINATED') throw new Error(`cancelPayment did not terminate the payment: ${cancelled.text}`);
+
+      // Read once: this response is what every request of the run must get back.
+      const read = await stack.gql<{ payment: { state: string } | null }>(PAYMENT_QUERY, { reference: REFERENCE });
+      if (read.status !== 200 || read.errors || read.data.payment?.state !== 'TERMINATED') throw new Error(`payment query failed: ${read.text}`);
+      const cacheKey = stack.keys.paymentCache(SIMULATOR_MERCHANT.msn, REFERENCE);
+      const ttl = await stack.redis.ttl(cacheKey);
+      const minTtl = settings.warmupSeconds * 2 + settings.durationSeconds * 2 + 300;
+      if (ttl < minTtl) throw new Error(`cache key ${cacheKey} has TTL ${ttl} s; expected the final-state TTL (24 h)`);
+      const cachedJson = (await stack.redis.get(cacheKey)) as string;
+
+      const body = JSON.stringify({ query: PAYMENT_QUERY, variables: { reference: REFERENCE } });
+      const request: Omit<LoadOptions, 'url' | 'expectBody'> = {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: stack.authorization },
+        body,
+        connections: settings.connections,
+        warmupSeconds: settings.warmupSeconds,
+        durationSeconds: settings.durationSeconds,
+      };
+
+      ctx.progress('graphql-payment: baseline (plain http + Redis GET, own process)');
+      const baselineServer = await startBaselineServer(ctx.redisUrl, cacheKey);
+      let baseline;
+      try {
+        baseline = await runLoad({ ...request, url: baselineServer.url, expectBody: cachedJson });
+      } finally {
+        await baselineServer.stop();
+      }
+
+      ctx.progress('graphql-payment: full stack (POST /graphql)');
+      const vippsBefore = stack.vippsCalls();
+      // CPU time of this process (the API; the load generator and the baseline are children)
+      // over the measured run: a per-request cost that other load on the machine disturbs less
+      // than req/s does.
+      let cpuStart: NodeJS.CpuUsage | undefined;
+      let cpu: NodeJS.CpuUsage | undefined;
+      const full = await runLoad(
+        { ...request, url: `${stack.url}/graphql`, expectBody: read.text },
+        { onMeasuring: () => (cpuStart = process.cpuUsage()), onMeasured: () => (cpu = process.cpuUsage(cpuStart)) },
+      );
+      const vippsDuring = stack.vippsCalls() - vippsBefore;
+      const cpuPerRequestUs = cpu && full.requests > 0 ? Math.round((cpu.user + cpu.system) / full.requests) : Number.NaN;
+      const cpuBusy = cpu ? round((cpu.user + cpu.system) / 1e6 / full.durationSeconds, 2) : Number.NaN;
+
+      const measurements = withRatios([
+        { name: 'baseline: node http + ioredis GET', baseline: true, result: baseline },
+        { name: 'full stack: POST /graphql payment', baseline: false, result: full },
+      ]);
+      const ratio = measurements[1]?.ratio ?? Number.NaN;
+      return {
+        name: this.name,
+        description: this.description,
+        measurements,
+        targets: [
+          target(`full stack req/s ÷ baseline req/s at ${settings.connections} connections`, ratio, '>=', TARGET_RATIO),
+          target(`full stack p99 latency at ${settings.connections} connections`, full.latencyMs.p99, '<=', TARGET_P99_MS, 'ms'),
+          target('failed or wrong responses (non-2xx, body mismatch, error, timeout), both servers', failures(baseline) + failures(full), '<=', 0),
+        ],
+        notes: [
+          `response bytes: baseline ${Buffer.byteLength(cachedJson)} (the cached PaymentRecord), full stack ${Buffer.byteLength(read.text)} (the GraphQL response); every response was checked against these bodies`,
+          `API process CPU: ${cpuPerRequestUs} µs per request (${cpuBusy} cores busy during the run)`,
+          `Vipps (simulator) calls during the full-stack run: ${vippsDuring} (every read was a cache hit)`,
+          `baseline p50/p99 ${baseline.latencyMs.p50}/${baseline.latencyMs.p99} ms, full stack mean ${full.latencyMs.mean} ms, ${round(full.requests / 1000, 1)}k requests measured`,
+        ],
+      };
+    } finally {
+      await stack.close();
+    }
+  },
+};

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { startApiServer } from '../src/api/server';
+import { createServices, type Services } from '../src/app/services';
+import { DEV_API_KEY, loadConfig, SIMULATOR_MERCHANT, type Config } from '../src/config/config';
+import { buildGraphQLSchema } from '../src/graphql/schema';
+import { createLogger } from '../src/log/logger';
+import { apiRedis, workerRedis } from '../src/redis/client';
+import { redisKeys, type RedisKeys } from '../src/redis/keys';
+import { startSimulator, type Simulator } from '../src/simulator/server';
+import { createVippsClient } from '../src/vipps/vipps-client';
+
+/**
+ * The full stack in-process, wired exactly as `npm run start:api` wires it (createServices,
+ * buildGraphQLSchema, startApiServer), against an in-process simulator and the given Redis under
+ * a prefix of its own. The configuration is built from an env object here, never read from the
+ * process environment. The API key is the simulator's dev key (`Bearer dev`).
+ */
+export interface BenchStack {
+  url: string;
+  config: Config;
+  keys: RedisKeys;
+  services: Services;
+  redis: Redis;
+  sim: Simulator;
+  authorization: string;
+  gql<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; text: string; data: T; errors?: unknown[] }>;
+  /** Vipps API calls the simulator has received (token requests excluded). */
+  vippsCalls(): number;
+  close(): Promise<void>;
+}
+
+export async function startBenchStack(redisUrl: string): Promise<BenchStack> {
+  const sim = await startSimulator({ merchants: [SIMULATOR_MERCHANT], host: '127.0.0.1' });
+  const prefix = `bench:${randomBytes(3).toString('hex')}`;
+  const config = loadConfig({
+    VIPPS_ENV: 'simulator',
+    VIPPS_BASE_URL: sim.url,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+  });
+  const log = createLogger(config.logLevel);
+  const redis = apiRedis(redisUrl);
+  const vipps = createVippsClient({ config, redis, log });
+  const subscriber = workerRedis(redisUrl);
+  const services = createServices({ config, redis, subscriber, vipps, log });
+  const server = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1', introspection: true });
+  const authorization = `Bearer ${DEV_API_KEY}`;
+
+  async function gql<T>(query: string, variables: Record<string, unknown> = {}) {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization },
+      body: JSON.stringify({ query, variables }),
+    });
+    const text = await res.text();
+    const body = JSON.parse(text) as { data: T; errors?: unknown[] };
+    return { status: res.status, text, data: body.data, ...(body.errors ? { errors: body.errors } : {}) };
+  }
+
+  return {
+    url: server.url,
+    config,
+    keys: redisKeys(prefix),
+    services,
+    redis,
+    sim,
+    authorization,
+    gql,
+    vippsCalls: () => sim.ctx.requests.filter((r) => !r.path.toLowerCase().startsWith('/accesstoken')).length,
+    close: async () => {
+      await server.close();
+      await services.close();
+      subscriber.disconnect();
+      await deleteKeys(redis, `${prefix}:`).catch(() => 0);
+      redis.disconnect();
+      await sim.close();
+    },
+  };
+}
+
+/** Deletes every key under `prefix` (SCAN, so a shared Redis given as REDIS_URL is not blocked). */
+async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
+  let deleted = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
