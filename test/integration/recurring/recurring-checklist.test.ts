@@ -82,6 +82,21 @@ describe('Recurring checklist through /graphql', () => {
     expect(failed.data.charge.history.filter((h: { event: string }) => h.event === 'FAIL').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('reserves an initial charge when the customer accepts, and captures it in full', async () => {
+    const created = await createAgreement(api, { initialCharge: { amount: 4900, description: 'First box', transactionType: 'RESERVE_CAPTURE' } });
+    const { agreementId } = created.agreement;
+    await accept(api, agreementId);
+    await api.services.recurringReader.refreshAgreement('123456', agreementId);
+    await api.services.recurringReader.refreshChargeList('123456', agreementId);
+    const read = await api.gql(`query($a: String!) { agreement(agreementId: $a) { status initialCharge { chargeId type status capturable { value } captureDeadline } } }`, { a: agreementId });
+    const initial = read.data.agreement.initialCharge;
+    expect(read.data.agreement.status).toBe('ACTIVE');
+    expect(initial).toMatchObject({ type: 'INITIAL', status: 'RESERVED', capturable: { value: 4900 } });
+    expect(initial.captureDeadline).not.toBeNull();
+    const captured = await api.gql(CAPTURE_CHARGE, { input: { agreementId, chargeId: initial.chargeId, idempotencyKey: key('cap') } });
+    expect(captured.data.captureCharge).toMatchObject({ errors: [], charge: { status: 'CHARGED', summary: { captured: { value: 4900 } } } });
+  });
+
   it('captures part of a reserved charge, then cancels the rest', async () => {
     const agreement = await activeAgreement(api);
     const created = await api.gql(CREATE_CHARGE, {
