@@ -30,7 +30,6 @@ async function main(): Promise<void> {
     redis,
     log,
     port: config.port,
-    introspection: config.vipps.env !== 'production',
   });
   log.info({ url: `${server.url}/graphql`, env: config.vipps.env }, 'API listening');
   if (config.vipps.env === 'simulator') {

@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import type { GraphQLSchema } from 'graphql';
+import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
+import type { Caller } from '../access/caller';
 import type { Services } from '../app/services';
 import { AGREEMENT_PAGE_PREFIX, handleAgreementPage } from '../agreement-page/agreement-page.route';
 import { createContext, type GraphQLContext } from '../graphql/context';
@@ -15,6 +16,7 @@ import { formatError } from './format-error';
 import { WEBHOOK_PATH } from '../webhooks/webhook-events';
 import { handleGraphQL, readBody, sendJson } from './graphql-http';
 import { Metrics } from './metrics';
+import { queryLimitsRule } from './query-limits';
 
 export interface ApiServerOptions {
   schema: GraphQLSchema;
@@ -42,20 +44,36 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const metrics = new Metrics();
   const httpServer = createServer();
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer(
+  // Subscriptions are authorised per connection: `connectionParams.authorization` is checked once,
+  // at connection_init. A missing or invalid credential is refused there (close 4403) rather than
+  // thrown from `context` at the first subscribe, which graphql-ws treats as an internal error
+  // (close 4500 with the message, and a console.error).
+  const wsCleanup = useServer<Record<string, unknown> | undefined, { caller?: Caller }>(
     {
       schema,
-      context: (ctx) => {
+      validate: (wsSchema, document) => validate(wsSchema, document, [...specifiedRules, queryLimitsRule()]),
+      onConnect: (ctx) => {
         const params = ctx.connectionParams as { authorization?: unknown } | undefined;
         const authorization = typeof params?.authorization === 'string' ? params.authorization : undefined;
-        return createContext(services.authenticator.authenticate(authorization), services);
+        try {
+          ctx.extra.caller = services.authenticator.authenticate(authorization);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      context: (ctx) => {
+        const caller = ctx.extra.caller;
+        if (!caller) throw new Error('subscribe on a connection that was not authorised');
+        return createContext(caller, services);
       },
     },
     wsServer,
   );
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    introspection: options.introspection ?? true,
+    introspection: options.introspection ?? services.config.graphql.introspection,
+    validationRules: [queryLimitsRule()],
     includeStacktraceInErrorResponses: false,
     formatError: formatError(log),
     plugins: [
@@ -77,7 +95,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     });
     const route = async () => {
       if (path === '/graphql') {
-        return handleGraphQL(apollo, req, res, async () => createContext(services.authenticator.authenticate(req.headers.authorization), services));
+        return handleGraphQL(apollo, req, res, async () => {
+          const caller = services.authenticator.authenticate(req.headers.authorization);
+          await services.rateLimiter.take(caller.kind === 'api-key' ? caller.keyId : `status:${caller.msn}:${caller.reference}`);
+          return createContext(caller, services);
+        });
       }
       if (path === WEBHOOK_PATH && req.method === 'POST') {
         const rawBody = await readBody(req, 256 * 1024);

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { Authenticator } from '../access/authenticate';
+import { RateLimiter } from '../access/rate-limiter';
 import { IdempotencyLedger } from '../common/idempotency-ledger';
 import type { Config } from '../config/config';
 import { LiveUpdates, topics } from '../live/live-updates';
@@ -27,6 +28,7 @@ export interface Services {
   config: Config;
   log: Logger;
   authenticator: Authenticator;
+  rateLimiter: RateLimiter;
   live: LiveUpdates;
   jobs: JobScheduler;
   paymentReader: PaymentReader;
@@ -55,6 +57,8 @@ export interface ServiceDeps {
 export function createServices(deps: ServiceDeps): Services {
   const { config, redis, vipps, log } = deps;
   const keys = redisKeys(config.redis.prefix);
+  // Its own connection, so counting requests never queues behind cache reads.
+  const limiterRedis = redis.duplicate();
   const live = new LiveUpdates(redis, deps.subscriber, keys, log);
   const jobs = new JobScheduler(redis, config.redis.prefix, config.capture.marginSeconds, log);
   const paymentRegistry = new PaymentRegistry(redis, keys);
@@ -76,6 +80,7 @@ export function createServices(deps: ServiceDeps): Services {
     config,
     log,
     authenticator: new Authenticator(config.apiKeys, config.signingSecret),
+    rateLimiter: new RateLimiter(limiterRedis, keys, config.graphql.rateLimitPerMinute, log),
     live,
     jobs,
     paymentReader,
@@ -89,6 +94,9 @@ export function createServices(deps: ServiceDeps): Services {
     charges: new ChargeService(vipps.recurring, recurringReader, recurringRunner),
     agreementLinks,
     webhookReceiver: new WebhookReceiver(redis, keys, jobs, new URL(config.publicUrl).host, log),
-    close: () => jobs.close(),
+    close: async () => {
+      await jobs.close();
+      limiterRedis.disconnect();
+    },
   };
 }

@@ -86,6 +86,8 @@ const envSchema = z.object({
   CAPTURE_MARGIN: duration.default(86_400),
   SIMULATOR_PORT: port.default(4010),
   SIMULATOR_MERCHANTS: z.preprocess(jsonOrFile, z.array(merchantSchema).min(1).optional()),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -109,6 +111,7 @@ export interface Config {
   readonly capture: { readonly policy: 'CAPTURE' | 'NOTIFY'; readonly marginSeconds: number };
   readonly simulator: { readonly port: number; readonly merchants: readonly MerchantConfig[] };
   readonly logLevel: string;
+  readonly graphql: { readonly introspection: boolean; readonly rateLimitPerMinute: number };
 }
 
 /** Thrown with every problem found; `lines` are ready to print, one per problem. */
@@ -159,6 +162,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     capture: { policy: e.CAPTURE_POLICY, marginSeconds: e.CAPTURE_MARGIN },
     simulator: { port: e.SIMULATOR_PORT, merchants: simulatorMerchants },
     logLevel: e.LOG_LEVEL,
+    graphql: {
+      // Introspection helps development; in production it is off unless asked for.
+      introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === 'true' : e.VIPPS_ENV !== 'production',
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    },
   };
   return deepFreeze(config);
 }

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { merchantFor, requireScope, type Caller } from '../access/caller';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, MAX_PAGE_SIZE } from '../graphql/page-info.type';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, MAX_PAGE_SIZE } from '../graphql/paging';
 import type { PaymentKey } from './payment-reader';
 import type { PaymentLoaders } from './payment.loaders';
 import type { PaymentEventRecord, PaymentRecord, PaymentState } from './payment-record';

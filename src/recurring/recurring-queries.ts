@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { merchantFor, requireScope, type Caller } from '../access/caller';
-import { decodeCursor, encodeCursor } from '../graphql/page-info.type';
+import { decodeCursor, encodeCursor } from '../graphql/paging';
 import type { Page } from '../payments/payment-queries';
 import type { AgreementKey, ChargeKey } from './recurring-cache';
 import type { RecurringLoaders } from './recurring.loaders';

@@ -41,6 +41,8 @@ export function redisKeys(prefix: string) {
     webhookSecrets: (msn: string) => `${p}webhook-secrets:{${msn}}`,
     /** A delivery already accepted (by its signature), to refuse replays for 10 minutes. */
     webhookSeen: (digest: string) => `${p}webhook-seen:${digest}`,
+    /** Times of one API key's requests in the last minute (sorted set, TTL 1 minute). */
+    rateLimit: (keyId: string) => `${p}rate:${keyId}`,
   };
 }
 

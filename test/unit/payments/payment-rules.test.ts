@@ -1,7 +1,7 @@
 import type { PaymentRecord } from '../../../src/payments/payment-record';
 import { availableActions, capturable, captureDeadline, refundable } from '../../../src/payments/payment-rules';
 
-function payment(over: Partial<PaymentRecord> & { aggregate?: Partial<PaymentRecord['aggregate']> } = {}): PaymentRecord {
+function payment(over: Partial<Omit<PaymentRecord, 'aggregate'>> & { aggregate?: Partial<PaymentRecord['aggregate']> } = {}): PaymentRecord {
   return {
     merchantSerialNumber: '123456',
     reference: 'order-0001',
