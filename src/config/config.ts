@@ -87,7 +87,7 @@ const envSchema = z.object({
   SIMULATOR_PORT: port.default(4010),
   SIMULATOR_MERCHANTS: z.preprocess(jsonOrFile, z.array(merchantSchema).min(1).optional()),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
-  GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
+  GRAPHQL_INTROSPECTION: optionalText.pipe(z.enum(['true', 'false']).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
