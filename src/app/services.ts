@@ -11,6 +11,8 @@ import type { PaymentRecord } from '../payments/payment-record';
 import { PaymentRegistry } from '../payments/payment-registry';
 import { PaymentTracker, progressVersion } from '../payments/payment-tracker';
 import { PaymentService } from '../payments/payment.service';
+import type { AgreementRecord, ChargeRecord } from '../recurring/recurring-record';
+import { agreementVersion, chargeVersion } from '../recurring/recurring-versions';
 import { AgreementLinks } from '../agreement-page/agreement-links';
 import { AgreementService } from '../recurring/agreement.service';
 import { ChargeService } from '../recurring/charge.service';
@@ -76,6 +78,22 @@ export function createServices(deps: ServiceDeps): Services {
     if (p.state === 'AUTHORIZED') await jobs.scheduleCaptureDeadline(p);
   };
 
+  /** Agreements and charges: published once per stored change (each charge on its own topic and its agreement's). */
+  // A failed announcement is logged, never turned into an error of an operation that is done.
+  const agreementChanged = async (a: AgreementRecord): Promise<void> => {
+    await live
+      .publishOnce(topics.agreement(a.merchantSerialNumber, a.agreementId), agreementVersion(a), a)
+      .catch((error: unknown) => log.warn({ err: error, agreementId: a.agreementId }, 'could not announce an agreement change'));
+  };
+  const chargeChanged = async (c: ChargeRecord): Promise<void> => {
+    try {
+      const published = await live.publishOnce(topics.charge(c.merchantSerialNumber, c.agreementId, c.chargeId), chargeVersion(c), c);
+      if (published) await live.publish(topics.charge(c.merchantSerialNumber, c.agreementId), c);
+    } catch (error) {
+      log.warn({ err: error, chargeId: c.chargeId }, 'could not announce a charge change');
+    }
+  };
+
   return {
     config,
     log,
@@ -89,9 +107,8 @@ export function createServices(deps: ServiceDeps): Services {
     payments: new PaymentService(vipps.epayment, vipps.orderManagement, paymentReader, ledger, log, paymentChanged),
     statusTokens: new StatusTokens(config.signingSecret),
     recurringReader,
-    // `changed` callbacks (subscriptions, pollers) are wired by whoever adds them; no-ops until then.
-    agreements: new AgreementService(vipps.recurring, recurringReader, recurringRunner, agreementLinks),
-    charges: new ChargeService(vipps.recurring, recurringReader, recurringRunner),
+    agreements: new AgreementService(vipps.recurring, recurringReader, recurringRunner, agreementLinks, agreementChanged, chargeChanged),
+    charges: new ChargeService(vipps.recurring, recurringReader, recurringRunner, chargeChanged),
     agreementLinks,
     webhookReceiver: new WebhookReceiver(redis, keys, jobs, new URL(config.publicUrl).host, log),
     close: async () => {

@@ -8,6 +8,8 @@ import { PaymentSubscriptionResolver } from '../payments/payment-subscription.re
 import { AgreementResolver } from '../recurring/agreement.resolver';
 import { ChargeResolver } from '../recurring/charge.resolver';
 import { RecurringMutationResolver } from '../recurring/recurring-mutation.resolver';
+import { RecurringSubscriptionResolver } from '../recurring/recurring-subscription.resolver';
+import { toSubgraphSchema } from './federation';
 import { NodeResolver } from './node.resolver';
 
 /**
@@ -23,10 +25,18 @@ const SUBSCRIBE_FUNCTIONS_ONLY: PubSub = {
   },
 };
 
-/** The GraphQL schema, built from the decorated classes (`schema.graphql` is printed from it). */
+/**
+ * The schema the API serves: the type-graphql schema as an Apollo Federation 2 subgraph
+ * (`federation.ts`); `schema.graphql` is its `_service { sdl }`.
+ */
 export function buildGraphQLSchema(): GraphQLSchema {
+  return toSubgraphSchema(buildTypeGraphQLSchema());
+}
+
+/** The plain type-graphql schema, built from the decorated classes. */
+export function buildTypeGraphQLSchema(): GraphQLSchema {
   return buildSchemaSync({
-    resolvers: [NodeResolver, PaymentResolver, PaymentMutationResolver, PaymentSubscriptionResolver, AgreementResolver, ChargeResolver, RecurringMutationResolver],
+    resolvers: [NodeResolver, PaymentResolver, PaymentMutationResolver, PaymentSubscriptionResolver, AgreementResolver, ChargeResolver, RecurringMutationResolver, RecurringSubscriptionResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
     pubSub: SUBSCRIBE_FUNCTIONS_ONLY,
