@@ -8,6 +8,7 @@ import { createLogger } from '../../src/log/logger';
 import { apiRedis, workerRedis } from '../../src/redis/client';
 import { startApiServer, type ApiServer } from '../../src/api/server';
 import { createVippsClient } from '../../src/vipps/vipps-client';
+import { freePort } from '../../src/dev/free-port';
 import { deleteKeys, testRedis, testRedisUrl, uniquePrefix } from './redis';
 import { startTestSimulator, type TestSimulator } from './simulator';
 
@@ -55,9 +56,19 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+export interface TestApiOptions {
+  /**
+   * Listen on a port chosen up front and set PUBLIC_URL to it, so webhooks registered with the
+   * simulator (`ensureWebhooks`) reach this API and the receiver checks the host they signed.
+   */
+  knownPort?: boolean;
+}
+
+export async function startTestApi(env: Record<string, string> = {}, options: TestApiOptions = {}): Promise<TestApi> {
   const sim = await startTestSimulator([SIMULATOR_MERCHANT, OTHER_MERCHANT]);
   const prefix = uniquePrefix('api');
+  const port = options.knownPort ? await freePort() : undefined;
+  if (port !== undefined) env = { PUBLIC_URL: `http://127.0.0.1:${port}`, ...env };
   const config = loadConfig({
     VIPPS_ENV: 'simulator',
     VIPPS_BASE_URL: sim.url,
@@ -74,7 +85,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
   const subscriber = workerRedis(testRedisUrl());
   const vipps = createVippsClient({ config, redis, log, retryPolicy: { baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 1000 } });
   const services = createServices({ config, redis, subscriber, vipps, log });
-  const server: ApiServer = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1' });
+  const server: ApiServer = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1', ...(port !== undefined ? { port } : {}) });
 
   const printed = new WeakMap<object, string>();
   function queryText(document: string | TypedDocumentNode<unknown, never>): string {
