@@ -4,7 +4,8 @@ const BATCH = 200;
 
 /**
  * Recreates jobs that should exist (DESIGN §5): a capture-before-expiry job for every
- * authorized payment with money left, a poll for every payment still CREATED. Job ids are
+ * authorized payment with money left, a poll for every payment still CREATED and every
+ * agreement still PENDING. Job ids are
  * deterministic, so jobs that exist are left as they are.
  */
 export function sweeperProcessor(services: Services) {
@@ -29,6 +30,15 @@ export function sweeperProcessor(services: Services) {
         }
       }
     }
-    return `checked ${restored} payments`;
+    for (const merchant of services.config.vipps.merchants) {
+      // Vipps lists agreements (5 calls a minute per merchant); charges are followed from them.
+      const ids = await services.recurringReader.agreementIds(merchant.msn, 'PENDING');
+      const agreements = await services.recurringReader.loadAgreements(ids.map((agreementId) => ({ msn: merchant.msn, agreementId })));
+      for (const agreement of agreements) {
+        if (agreement) await services.jobs.pollAgreement(agreement, 0);
+      }
+      restored += agreements.length;
+    }
+    return `checked ${restored} payments and agreements`;
   };
 }

@@ -8,10 +8,18 @@ import type { WebhookEventData } from '../src/queues/queues';
  */
 export function webhookEventProcessor(services: Services) {
   return async (job: Job<WebhookEventData>): Promise<string> => {
-    const { msn, reference } = job.data;
+    const { msn, reference, agreementId, chargeId } = job.data;
     if (reference) {
       const payment = await services.paymentTracker.observe(msn, reference);
       return payment ? payment.state : 'unknown to Vipps';
+    }
+    if (agreementId && chargeId) {
+      const charge = await services.recurringTracker.observeCharge(msn, agreementId, chargeId);
+      return charge ? charge.status : 'unknown to Vipps';
+    }
+    if (agreementId) {
+      const agreement = await services.recurringTracker.observeAgreement(msn, agreementId);
+      return agreement ? agreement.status : 'unknown to Vipps';
     }
     return 'no resource to read';
   };

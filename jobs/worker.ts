@@ -2,6 +2,8 @@ import { Worker, type ConnectionOptions, type Processor } from 'bullmq';
 import type { Services } from '../src/app/services';
 import { bullPrefix, QueueName } from '../src/queues/queues';
 import { captureBeforeExpiryProcessor } from './capture-before-expiry.processor';
+import { pollAgreementProcessor } from './poll-agreement.processor';
+import { pollChargeProcessor } from './poll-charge.processor';
 import { pollPaymentProcessor } from './poll-payment.processor';
 import { sweeperProcessor } from './sweeper.processor';
 import { webhookEventProcessor } from './webhook-event.processor';
@@ -30,6 +32,8 @@ export async function startWorkers(services: Services, connection: ConnectionOpt
   };
   const workers = [
     make(QueueName.PollPayment, pollPaymentProcessor(services) as Processor, options.pollConcurrency ?? 50),
+    make(QueueName.PollAgreement, pollAgreementProcessor(services) as Processor, 10),
+    make(QueueName.PollCharge, pollChargeProcessor(services) as Processor, 10),
     make(QueueName.CaptureBeforeExpiry, captureBeforeExpiryProcessor(services) as Processor, 5),
     make(QueueName.WebhookEvent, webhookEventProcessor(services) as Processor, 20),
     make(QueueName.Sweeper, sweeperProcessor(services) as Processor, 1),

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { Authenticator } from '../access/authenticate';
 import { RateLimiter } from '../access/rate-limiter';
+import { AuditLog } from '../audit/audit-log';
 import { IdempotencyLedger } from '../common/idempotency-ledger';
 import type { Config } from '../config/config';
 import { LiveUpdates, topics } from '../live/live-updates';
@@ -12,6 +13,7 @@ import { PaymentRegistry } from '../payments/payment-registry';
 import { PaymentTracker, progressVersion } from '../payments/payment-tracker';
 import { PaymentService } from '../payments/payment.service';
 import type { AgreementRecord, ChargeRecord } from '../recurring/recurring-record';
+import { RecurringTracker } from '../recurring/recurring-tracker';
 import { agreementVersion, chargeVersion } from '../recurring/recurring-versions';
 import { AgreementLinks } from '../agreement-page/agreement-links';
 import { AgreementService } from '../recurring/agreement.service';
@@ -31,11 +33,13 @@ export interface Services {
   log: Logger;
   authenticator: Authenticator;
   rateLimiter: RateLimiter;
+  audit: AuditLog;
   live: LiveUpdates;
   jobs: JobScheduler;
   paymentReader: PaymentReader;
   paymentRegistry: PaymentRegistry;
   paymentTracker: PaymentTracker;
+  recurringTracker: RecurringTracker;
   payments: PaymentService;
   statusTokens: StatusTokens;
   recurringReader: RecurringReader;
@@ -67,8 +71,10 @@ export function createServices(deps: ServiceDeps): Services {
   const paymentCache = new PaymentCache(redis, keys, log);
   const paymentReader = new PaymentReader(vipps.epayment, paymentCache, paymentRegistry, log);
   const ledger = new IdempotencyLedger(redis, keys, log);
-  const recurringReader = new RecurringReader(vipps.recurring, new RecurringCache(redis, keys, log));
+  const recurringCache = new RecurringCache(redis, keys, log);
+  const recurringReader = new RecurringReader(vipps.recurring, recurringCache);
   const recurringRunner = new RecurringRunner(ledger, log);
+  const statusTokens = new StatusTokens(config.signingSecret);
   const agreementLinks = new AgreementLinks(config.signingSecret, config.publicUrl, redis, keys, log);
 
   /** After a payment's new state is stored: tell subscribers once, and keep its jobs current. */
@@ -81,14 +87,19 @@ export function createServices(deps: ServiceDeps): Services {
   /** Agreements and charges: published once per stored change (each charge on its own topic and its agreement's). */
   // A failed announcement is logged, never turned into an error of an operation that is done.
   const agreementChanged = async (a: AgreementRecord): Promise<void> => {
-    await live
-      .publishOnce(topics.agreement(a.merchantSerialNumber, a.agreementId), agreementVersion(a), a)
-      .catch((error: unknown) => log.warn({ err: error, agreementId: a.agreementId }, 'could not announce an agreement change'));
+    try {
+      await live.publishOnce(topics.agreement(a.merchantSerialNumber, a.agreementId), agreementVersion(a), a);
+      await jobs.pollAgreement(a);
+    } catch (error) {
+      log.warn({ err: error, agreementId: a.agreementId }, 'could not announce an agreement change');
+    }
   };
   const chargeChanged = async (c: ChargeRecord): Promise<void> => {
     try {
       const published = await live.publishOnce(topics.charge(c.merchantSerialNumber, c.agreementId, c.chargeId), chargeVersion(c), c);
       if (published) await live.publish(topics.charge(c.merchantSerialNumber, c.agreementId), c);
+      await jobs.pollCharge(c);
+      await jobs.scheduleChargeCaptureDeadline(c);
     } catch (error) {
       log.warn({ err: error, chargeId: c.chargeId }, 'could not announce a charge change');
     }
@@ -99,13 +110,15 @@ export function createServices(deps: ServiceDeps): Services {
     log,
     authenticator: new Authenticator(config.apiKeys, config.signingSecret),
     rateLimiter: new RateLimiter(limiterRedis, keys, config.graphql.rateLimitPerMinute, log),
+    audit: new AuditLog(redis, keys, log),
     live,
     jobs,
     paymentReader,
     paymentRegistry,
     paymentTracker: new PaymentTracker(paymentReader, paymentCache, paymentChanged, log),
-    payments: new PaymentService(vipps.epayment, vipps.orderManagement, paymentReader, ledger, log, paymentChanged),
-    statusTokens: new StatusTokens(config.signingSecret),
+    recurringTracker: new RecurringTracker(recurringReader, recurringCache, agreementChanged, chargeChanged, log),
+    payments: new PaymentService(vipps.epayment, vipps.orderManagement, paymentReader, ledger, log, paymentChanged, statusTokens),
+    statusTokens,
     recurringReader,
     agreements: new AgreementService(vipps.recurring, recurringReader, recurringRunner, agreementLinks, agreementChanged, chargeChanged),
     charges: new ChargeService(vipps.recurring, recurringReader, recurringRunner, chargeChanged),

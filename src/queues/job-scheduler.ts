@@ -1,6 +1,9 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../log/logger';
 import type { PaymentRecord } from '../payments/payment-record';
+import { captureDeadline as chargeCaptureDeadline } from '../recurring/charge-rules';
+import type { AgreementRecord, ChargeRecord } from '../recurring/recurring-record';
+import { nextChargePollDelay } from './poll-cadence';
 import { captureDeadline, capturable } from '../payments/payment-rules';
 import {
   bullPrefix,
@@ -9,6 +12,8 @@ import {
   POLL,
   QueueName,
   type CaptureBeforeExpiryData,
+  type PollAgreementData,
+  type PollChargeData,
   type PollPaymentData,
   type WebhookEventData,
 } from './queues';
@@ -47,16 +52,42 @@ export class JobScheduler {
   async scheduleCaptureDeadline(p: PaymentRecord): Promise<void> {
     const deadline = captureDeadline(p);
     if (!deadline || capturable(p) === 0) return;
-    const id = jobIds.captureBeforeExpiry(p.merchantSerialNumber, p.reference);
+    const data: CaptureBeforeExpiryData = { msn: p.merchantSerialNumber, reference: p.reference, deadline: deadline.toISOString() };
+    await this.setDeadline(jobIds.captureBeforeExpiry(p.merchantSerialNumber, p.reference), data, deadline);
+  }
+
+  /** The same for a reserved Recurring charge with money left. */
+  async scheduleChargeCaptureDeadline(c: ChargeRecord): Promise<void> {
+    const deadline = chargeCaptureDeadline(c);
+    if (!deadline) return;
+    const data: CaptureBeforeExpiryData = { msn: c.merchantSerialNumber, agreementId: c.agreementId, chargeId: c.chargeId, deadline: deadline.toISOString() };
+    await this.setDeadline(jobIds.captureCharge(c.merchantSerialNumber, c.agreementId, c.chargeId), data, deadline);
+  }
+
+  /** Follow an agreement the customer has not answered yet. */
+  async pollAgreement(a: AgreementRecord, delayMs = POLL.firstDelayMs): Promise<void> {
+    if (a.status !== 'PENDING') return;
+    const data: PollAgreementData = { msn: a.merchantSerialNumber, agreementId: a.agreementId, since: Date.now() };
+    await this.add(QueueName.PollAgreement, data, jobIds.pollAgreement(a.merchantSerialNumber, a.agreementId), delayMs);
+  }
+
+  /** Follow a charge that Vipps will still process (see `nextChargePollDelay`). */
+  async pollCharge(c: ChargeRecord, now = Date.now()): Promise<void> {
+    const delay = nextChargePollDelay(c, now);
+    if (delay === null) return;
+    const data: PollChargeData = { msn: c.merchantSerialNumber, agreementId: c.agreementId, chargeId: c.chargeId };
+    await this.add(QueueName.PollCharge, data, jobIds.pollCharge(c.merchantSerialNumber, c.agreementId, c.chargeId), delay);
+  }
+
+  private async setDeadline(id: string, data: CaptureBeforeExpiryData, deadline: Date): Promise<void> {
     const queue = this.queue(QueueName.CaptureBeforeExpiry);
     try {
       const existing = await queue.getJob(id);
-      if (existing && (existing.data as CaptureBeforeExpiryData).deadline === deadline.toISOString()) return;
+      if (existing && (existing.data as CaptureBeforeExpiryData).deadline === data.deadline) return;
       if (existing) await existing.remove();
     } catch (error) {
-      this.log.warn({ err: error, reference: p.reference }, 'could not inspect capture deadline job');
+      this.log.warn({ err: error, jobId: id }, 'could not inspect capture deadline job');
     }
-    const data: CaptureBeforeExpiryData = { msn: p.merchantSerialNumber, reference: p.reference, deadline: deadline.toISOString() };
     const runAt = deadline.getTime() - this.captureMarginSeconds * 1000;
     await this.add(QueueName.CaptureBeforeExpiry, data, id, Math.max(0, runAt - Date.now()));
   }

@@ -7,6 +7,8 @@ import type { JobsOptions } from 'bullmq';
  */
 export enum QueueName {
   PollPayment = 'poll-payment',
+  PollAgreement = 'poll-agreement',
+  PollCharge = 'poll-charge',
   CaptureBeforeExpiry = 'capture-before-expiry',
   WebhookEvent = 'webhook-event',
   Sweeper = 'sweeper',
@@ -21,9 +23,24 @@ export interface PollPaymentData {
   expiresAt?: string | null;
 }
 
+export interface PollAgreementData {
+  msn: string;
+  agreementId: string;
+  since: number;
+}
+
+export interface PollChargeData {
+  msn: string;
+  agreementId: string;
+  chargeId: string;
+}
+
+/** A payment (reference) or a reserved Recurring charge (agreementId + chargeId). */
 export interface CaptureBeforeExpiryData {
   msn: string;
-  reference: string;
+  reference?: string;
+  agreementId?: string;
+  chargeId?: string;
   /** The deadline this job was set for (ISO time), to tell a stale job from a current one. */
   deadline: string;
 }
@@ -43,6 +60,9 @@ export interface WebhookEventData {
 export const jobIds = {
   pollPayment: (msn: string, reference: string) => `poll-payment__${msn}__${reference}`,
   captureBeforeExpiry: (msn: string, reference: string) => `capture__${msn}__${reference}`,
+  pollAgreement: (msn: string, agreementId: string) => `poll-agreement__${msn}__${agreementId}`,
+  pollCharge: (msn: string, agreementId: string, chargeId: string) => `poll-charge__${msn}__${agreementId}__${chargeId}`,
+  captureCharge: (msn: string, agreementId: string, chargeId: string) => `capture-charge__${msn}__${agreementId}__${chargeId}`,
 };
 
 /** Completed jobs are removed so a deterministic id can be used again for the next round. */
