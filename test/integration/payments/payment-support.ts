@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { MerchantConfig } from '../../../src/config/config';
+import { redisKeys } from '../../../src/redis/keys';
 import {
   CreatePaymentDocument,
   type CreatePaymentInput,
@@ -98,4 +99,10 @@ export async function countVipps<T>(api: TestApi, act: () => Promise<T>): Promis
 /** Vipps GET payment requests for `reference` received so far. */
 export function vippsReads(api: TestApi, reference: string): number {
   return api.sim.sim.ctx.requests.filter((r) => r.method === 'GET' && r.path === `/epayment/v1/payments/${reference}`).length;
+}
+
+/** Forgets the cached copy of a payment (and its event log), so the next read asks Vipps. */
+export async function dropCached(api: TestApi, reference: string, msn = '123456'): Promise<void> {
+  const keys = redisKeys(api.config.redis.prefix);
+  await api.redis.del(keys.paymentCache(msn, reference), keys.paymentEventsCache(msn, reference));
 }
