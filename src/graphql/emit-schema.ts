@@ -1,14 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lexicographicSortSchema, printSchema } from 'graphql';
+import { subgraphSdl } from './federation';
 import { buildGraphQLSchema } from './schema';
 
 /**
  * `npm run schema:emit` writes `schema.graphql`; `npm run schema:check` fails when the committed
- * file differs from what the code builds (run in CI through the tests).
+ * file differs from what the code builds (run in CI through the tests). The file is the subgraph
+ * SDL, exactly what the served schema answers to `{ _service { sdl } }`: `@link`, `@key` and the
+ * rest of the schema, sorted by name.
  */
 export function printedSchema(): string {
-  return `${printSchema(lexicographicSortSchema(buildGraphQLSchema()))}\n`;
+  return `${subgraphSdl(buildGraphQLSchema())}\n`;
 }
 
 function main(): void {
