@@ -11,6 +11,8 @@ import { AsyncQueue } from './async-queue';
  */
 export class LiveUpdates {
   private readonly listeners = new Map<string, Set<AsyncQueue<unknown>>>();
+  /** The Redis SUBSCRIBE of each channel, shared by everyone who follows it. */
+  private readonly confirmed = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly publisher: Redis,
@@ -36,23 +38,35 @@ export class LiveUpdates {
     return true;
   }
 
-  subscribe<T>(topic: string): AsyncIterableIterator<T> {
+  /**
+   * Follow a topic. Resolves once Redis has confirmed the channel subscription, so an update
+   * published after this returns is never missed.
+   */
+  async subscribe<T>(topic: string): Promise<AsyncIterableIterator<T>> {
     const channel = this.keys.liveChannel(topic);
     let set = this.listeners.get(channel);
     if (!set) {
       set = new Set();
       this.listeners.set(channel, set);
-      this.subscriber.subscribe(channel).catch((error: unknown) => this.log.error({ err: error, topic }, 'live update subscribe failed'));
+      this.confirmed.set(channel, this.subscriber.subscribe(channel));
     }
     const queue: AsyncQueue<unknown> = new AsyncQueue(() => {
       const listeners = this.listeners.get(channel);
       listeners?.delete(queue);
       if (listeners && listeners.size === 0) {
         this.listeners.delete(channel);
+        this.confirmed.delete(channel);
         this.subscriber.unsubscribe(channel).catch(() => undefined);
       }
     });
     set.add(queue);
+    try {
+      await this.confirmed.get(channel);
+    } catch (error) {
+      await queue.return();
+      this.log.error({ err: error, topic }, 'live update subscribe failed');
+      throw error;
+    }
     return queue as AsyncIterableIterator<T>;
   }
 
