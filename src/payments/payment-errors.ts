@@ -10,7 +10,13 @@ export interface VippsFailure {
   traceId?: string;
 }
 
-type Explain = (p: PaymentRecord | undefined) => string;
+/** What the failed request was: the operation, and the reference it named (a create has no payment yet). */
+export interface FailureContext {
+  operation?: string;
+  reference?: string | null;
+}
+
+type Explain = (p: PaymentRecord | undefined, context: FailureContext) => string;
 const ref = (p: PaymentRecord | undefined) => (p ? `payment ${p.reference}` : 'the payment');
 
 /**
@@ -32,7 +38,7 @@ const BY_CODE: Record<string, [ErrorCode, Explain]> = {
   '4120': [ErrorCode.INVALID_INPUT, () => 'A metadata key is longer than 100 characters.'],
   '4130': [ErrorCode.INVALID_INPUT, () => 'A metadata value is longer than 500 characters.'],
   '4140': [ErrorCode.INVALID_INPUT, () => 'Vipps is missing a required value in the request.'],
-  '4150': [ErrorCode.REFERENCE_ALREADY_EXISTS, (p) => `A payment with reference ${p?.reference ?? 'this reference'} already exists, or this idempotency key was used for a different refund. Use a new reference or key.`],
+  '4150': [ErrorCode.REFERENCE_ALREADY_EXISTS, (p, c) => `A payment with ${named(p?.reference ?? c.reference)} already exists. Use a new reference.`],
   '4160': [ErrorCode.INVALID_INPUT, () => 'This payment method cannot be used here.'],
   '5010': [ErrorCode.FEATURE_NOT_ENABLED, () => 'Blocking payment sources is only available in Denmark and Finland.'],
   '5020': [ErrorCode.FEATURE_NOT_ENABLED, () => 'Express checkout is not enabled for this merchant.'],
@@ -73,10 +79,15 @@ const BY_CODE: Record<string, [ErrorCode, Explain]> = {
   '7010': [ErrorCode.CUSTOMER_NOT_ELIGIBLE, () => 'The customer cannot pay with Vipps MobilePay (not found, not eligible or under the age limit).'],
 };
 
-export function explainVippsFailure(failure: VippsFailure, payment?: PaymentRecord): UserErrorData {
+export function explainVippsFailure(failure: VippsFailure, payment?: PaymentRecord, context: FailureContext = {}): UserErrorData {
   const extra = { ...(failure.code ? { vippsErrorCode: failure.code } : {}), ...(failure.traceId ? { traceId: failure.traceId } : {}) };
+  // 4150 means two things (REFERENCE §5, §6): on a refund the key was used for another refund, elsewhere the reference exists.
+  if (failure.code === '4150' && context.operation === 'refund') {
+    return { code: ErrorCode.IDEMPOTENCY_CONFLICT, message: 'This idempotency key was already used for a refund with a different amount. Use a new key for a new refund.', ...extra };
+  }
   const known = failure.code ? BY_CODE[failure.code] : undefined;
-  if (known) return { code: known[0], message: known[1](payment), ...extra };
+  const field = failure.code === '4150' ? { field: ['input', 'reference'] } : {};
+  if (known) return { code: known[0], message: known[1](payment, context), ...field, ...extra };
   if (failure.code && /^100\d\d$/.test(failure.code)) {
     return { code: ErrorCode.TEST_ENVIRONMENT_ERROR, message: `The Vipps test environment refused the request (code ${failure.code}).`, ...extra };
   }
@@ -116,6 +127,10 @@ export function refundTooHigh(p: PaymentRecord | undefined): string {
   const cur = p.amount.currency;
   if (p.aggregate.refunded === 0) return `You can refund at most ${formatMoney(refundable(p), cur)}, the amount captured.`;
   return `You can refund at most ${formatMoney(refundable(p), cur)}: ${formatMoney(p.aggregate.refunded, cur)} of ${formatMoney(p.aggregate.captured, cur)} captured is already refunded.`;
+}
+
+function named(reference: string | null | undefined): string {
+  return reference ? `reference ${reference}` : 'this reference';
 }
 
 function stateOf(p: PaymentRecord | undefined): string {
