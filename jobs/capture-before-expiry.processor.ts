@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Services } from '../src/app/services';
+import { SYSTEM_CAPTURE_ACTOR } from '../src/audit/audit-entry';
+import { outcomeOf } from '../src/audit/audit-mutation';
 import { ErrorCode } from '../src/common/error-code';
 import { capturable, captureDeadline } from '../src/payments/payment-rules';
 import { capturable as chargeCapturable, captureDeadline as chargeCaptureDeadline } from '../src/recurring/charge-rules';
@@ -22,6 +24,7 @@ interface Reservation {
   /** For messages and the warning event. */
   name: string;
   capturable: number;
+  currency: string;
   deadline: Date | null;
   capture: (key: string) => Promise<{ errors: { code: ErrorCode }[] }>;
 }
@@ -35,6 +38,7 @@ async function reservationOf(services: Services, data: CaptureBeforeExpiryData):
     return {
       name: `payment ${reference}`,
       capturable: capturable(payment),
+      currency: payment.amount.currency,
       deadline: captureDeadline(payment),
       capture: (key) => services.payments.capture(msn, reference, null, key),
     };
@@ -45,6 +49,7 @@ async function reservationOf(services: Services, data: CaptureBeforeExpiryData):
   return {
     name: `charge ${chargeId} of agreement ${agreementId}`,
     capturable: chargeCapturable(charge),
+    currency: charge.currency,
     deadline: chargeCaptureDeadline(charge),
     capture: (key) => services.charges.capture(msn, agreementId, chargeId, null, null, key),
   };
@@ -68,7 +73,20 @@ export function captureBeforeExpiryProcessor(services: Services) {
       return 'notified';
     }
     const target = job.data.reference ?? `${job.data.agreementId}/${job.data.chargeId}`;
-    const outcome = await reservation.capture(autoCaptureKey(msn, target));
+    const key = autoCaptureKey(msn, target);
+    const outcome = await reservation.capture(key);
+    const { reference = null, agreementId = null, chargeId = null } = job.data;
+    await services.audit.record({
+      actor: SYSTEM_CAPTURE_ACTOR,
+      operation: reference ? 'capturePayment' : 'captureCharge',
+      msn,
+      reference,
+      agreementId,
+      chargeId,
+      amount: { value: reservation.capturable, currency: reservation.currency },
+      idempotencyKey: key,
+      outcome: outcomeOf(outcome.errors),
+    });
     const error = outcome.errors[0];
     if (!error) return 'captured';
     if (RETRYABLE.has(error.code)) throw new Error(`automatic capture not confirmed: ${error.code}`);

@@ -1,5 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { merchantForMutation, requireScope } from '../access/caller';
+import type { AuditOperation } from '../audit/audit-entry';
+import { auditMutation } from '../audit/audit-mutation';
 import { UserFacingError } from '../common/error-code';
 import type { GraphQLContext } from '../graphql/context';
 import { UserError } from '../graphql/user-error.type';
@@ -26,8 +28,10 @@ export class PaymentMutationResolver {
         expiresAt: input.expiresAt,
         receipt: input.receipt ? toReceipt(input.receipt) : null,
         customerInteraction: input.customerPresent ? 'CUSTOMER_PRESENT' : 'CUSTOMER_NOT_PRESENT',
+        appendStatusToken: input.appendStatusToken ?? false,
       }),
     );
+    await audit(ctx, 'createPayment', { ...outcome, reference: outcome.reference ?? input.reference ?? null }, input.idempotencyKey, input.amount);
     const payload = await paymentPayload(ctx, outcome);
     const ok = outcome.errors.length === 0 && payload.payment;
     return Object.assign(new CreatePaymentPayload(), payload, {
@@ -41,6 +45,7 @@ export class PaymentMutationResolver {
     const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) =>
       ctx.services.payments.capture(msn, input.reference, input.amount ?? null, input.idempotencyKey),
     );
+    await audit(ctx, 'capturePayment', { ...outcome, reference: outcome.reference ?? input.reference }, input.idempotencyKey, input.amount);
     return paymentPayload(ctx, outcome);
   }
 
@@ -49,6 +54,7 @@ export class PaymentMutationResolver {
     const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) =>
       ctx.services.payments.refund(msn, input.reference, input.amount ?? null, input.idempotencyKey),
     );
+    await audit(ctx, 'refundPayment', { ...outcome, reference: outcome.reference ?? input.reference }, input.idempotencyKey, input.amount);
     return paymentPayload(ctx, outcome);
   }
 
@@ -57,6 +63,7 @@ export class PaymentMutationResolver {
     const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) =>
       ctx.services.payments.cancel(msn, input.reference, input.onlyIfNotApproved ?? false, input.idempotencyKey),
     );
+    await audit(ctx, 'cancelPayment', { ...outcome, reference: outcome.reference ?? input.reference }, input.idempotencyKey, null);
     return paymentPayload(ctx, outcome);
   }
 
@@ -81,8 +88,16 @@ async function withMerchant(ctx: GraphQLContext, requested: string | null | unde
   return { ...(await act(msn)), msn };
 }
 
+type Located = PaymentOutcome & { msn?: string };
+
+function audit(ctx: GraphQLContext, operation: AuditOperation, outcome: Located, idempotencyKey: string, requested: { value: number; currency: string } | null | undefined): Promise<void> {
+  return auditMutation(ctx, { operation, msn: outcome.msn, reference: outcome.reference, amount: outcome.amount ?? requested ?? null, idempotencyKey }, outcome.errors);
+}
+
 async function paymentPayload(ctx: GraphQLContext, outcome: PaymentOutcome & { msn?: string }): Promise<PaymentPayload> {
-  const record = outcome.msn && outcome.reference ? await ctx.loaders.payments.payment.load({ msn: outcome.msn, reference: outcome.reference }) : null;
+  const key = outcome.msn && outcome.reference ? { msn: outcome.msn, reference: outcome.reference } : null;
+  // A refused or unconfirmed operation keeps its UserError even when the payment cannot be read now.
+  const record = key ? await ctx.loaders.payments.payment.load(key).catch((error: unknown) => (outcome.errors.length > 0 ? null : Promise.reject(error))) : null;
   return Object.assign(new PaymentPayload(), {
     payment: record ? Payment.from(record) : null,
     errors: outcome.errors.map((e) => UserError.from(e)),

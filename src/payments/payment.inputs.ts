@@ -47,6 +47,13 @@ export class CreatePaymentInput {
   receipt?: ReceiptInput | null;
   @Field({ nullable: true, defaultValue: false, description: 'The customer is at a physical point of sale.' })
   customerPresent?: boolean;
+  @Field({
+    nullable: true,
+    defaultValue: false,
+    description:
+      'Add reference and statusToken as query parameters to returnUrl, so your return page can read this payment with no session (Vipps may open it in any browser). The token reads this one payment and lives 1 hour, or until 1 hour after expiresAt.',
+  })
+  appendStatusToken?: boolean;
 }
 
 @InputType()

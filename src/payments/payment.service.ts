@@ -7,18 +7,21 @@ import type { Logger } from '../log/logger';
 import type { CreatePaymentRequest, ModificationResponse, Receipt } from '../vipps/api-types';
 import type { EpaymentClient } from '../vipps/epayment-client';
 import type { OrderManagementClient } from '../vipps/order-management-client';
+import type { StatusTokens } from './status-tokens';
 import { VippsConflictError, VippsError } from '../vipps/errors';
 import { explainVippsFailure } from './payment-errors';
 import { applyModification } from './payment-mapper';
 import type { PaymentReader } from './payment-reader';
 import type { PaymentRecord, UserFlow } from './payment-record';
 import { generatedReference } from './payment-reference';
-import { checkCancel, checkCapture, checkCreatePayment, checkRefund, checkReference, REFERENCE_PATTERN, type RequestedAmount } from './payment-validation';
+import { checkCancel, checkCapture, checkCreatePayment, checkRefund, checkReference, type RequestedAmount } from './payment-validation';
 
 /** What a payment mutation returns: the payment it acted on (when known) and why it stopped. */
 export interface PaymentOutcome {
   reference: string | null;
   errors: UserErrorData[];
+  /** The money the operation moved (or tried to), as decided from the fresh payment; for the audit log. */
+  amount?: { value: number; currency: string } | null;
 }
 
 export interface CreatePaymentCommand {
@@ -33,6 +36,8 @@ export interface CreatePaymentCommand {
   receipt?: Receipt | null;
   paymentMethod?: 'WALLET' | 'CARD' | null;
   customerInteraction?: 'CUSTOMER_PRESENT' | 'CUSTOMER_NOT_PRESENT' | null;
+  /** Add `reference` and a `statusToken` to the returnUrl, so a return page with no session can read the payment. */
+  appendStatusToken?: boolean | null;
 }
 
 /** A Vipps write we decided on: what to send, so a retry can send exactly the same. */
@@ -57,12 +62,12 @@ export class PaymentService {
     private readonly ledger: IdempotencyLedger,
     private readonly log: Logger,
     private readonly changed: PaymentChanged = async () => {},
+    private readonly statusTokens: StatusTokens | null = null,
   ) {}
 
   async create(msn: string, cmd: CreatePaymentCommand): Promise<PaymentOutcome> {
     const reference = cmd.reference ?? null;
-    // A create that fails made no payment: its payload names none (not one that already had the reference).
-    return this.run(msn, cmd.idempotencyKey, 'create', cmd, null, async () => {
+    return this.run(msn, cmd.idempotencyKey, 'create', cmd, reference, async () => {
       checkCreatePayment({
         amount: cmd.amount,
         reference,
@@ -73,7 +78,10 @@ export class PaymentService {
         expiresAt: cmd.expiresAt,
         hasReceipt: Boolean(cmd.receipt),
       });
-      return { body: createBody(cmd, reference ?? generatedReference(msn, cmd.idempotencyKey)) };
+      const ref = reference ?? generatedReference(msn, cmd.idempotencyKey);
+      // Decided once and kept in the ledger with the request, so a retry with the same key sends the same URL.
+      const returnUrl = cmd.appendStatusToken ? this.returnUrlWithToken(msn, ref, cmd) : cmd.returnUrl;
+      return { body: createBody({ ...cmd, returnUrl }, ref) };
     }, async ({ body }) => {
       const created = await this.vipps.createPayment(msn, body, cmd.idempotencyKey);
       const now = new Date().toISOString();
@@ -147,8 +155,7 @@ export class PaymentService {
     send: (body: B) => Promise<ModificationResponse>,
   ): Promise<PaymentOutcome> {
     let current: PaymentRecord | undefined;
-    const subject = REFERENCE_PATTERN.test(reference) ? reference : null;
-    return this.run(msn, idempotencyKey, operation, { reference, ...input }, subject, async () => {
+    return this.run(msn, idempotencyKey, operation, { reference, ...input }, reference, async () => {
       checkReference(reference, ['input', 'reference']);
       const payment = await this.reader.refresh(msn, reference);
       if (!payment) throw new UserFacingError(notFound(reference));
@@ -198,29 +205,47 @@ export class PaymentService {
       try {
         decided = await decide();
       } catch (error) {
-        // Refused before Vipps was asked to act: show the payment only when it was found.
-        const known = paymentForErrors() ? reference : null;
-        if (error instanceof UserFacingError) return this.finish(msn, key, fingerprint, failed(known, error.error));
+        if (error instanceof UserFacingError) return this.finish(msn, key, fingerprint, failed(reference, error.error));
         await this.ledger.release(msn, key);
-        if (isTransient(error)) return failed(known, explainVippsFailure(error as VippsError));
+        if (isTransient(error)) return failed(reference, explainVippsFailure(error as VippsError));
         throw error;
       }
       await this.ledger.sending(msn, key, fingerprint, decided);
     }
     try {
       const acted = await act(decided);
-      return this.finish(msn, key, fingerprint, { reference: acted, errors: [] });
+      return this.finish(msn, key, fingerprint, { reference: acted, errors: [], amount: movedAmount(decided.body) });
     } catch (error) {
       if (isVippsRefusal(error)) {
-        return this.finish(msn, key, fingerprint, failed(reference, explainVippsFailure(error, paymentForErrors(), { operation, reference: sentReference(decided.body) })));
+        return this.finish(msn, key, fingerprint, { ...failed(reference, explainVippsFailure(error, paymentForErrors())), amount: movedAmount(decided.body) });
       }
       await this.ledger.sending(msn, key, fingerprint, decided, true);
       if (isTransient(error)) {
         this.log.warn({ err: error, operation, reference }, 'Vipps did not confirm a payment operation; a retry with the same key will resend it');
-        return failed(reference, explainVippsFailure(error as VippsError, paymentForErrors()));
+        return { ...failed(reference, explainVippsFailure(error as VippsError, paymentForErrors())), amount: movedAmount(decided.body) };
       }
       throw error;
     }
+  }
+
+  /**
+   * The returnUrl with `reference` and `statusToken` added (existing parameters kept). The token
+   * outlives the normal 1 hour when the customer can still approve later (long-living payments).
+   */
+  private returnUrlWithToken(msn: string, reference: string, cmd: CreatePaymentCommand): string {
+    if (!cmd.returnUrl) {
+      throw new UserFacingError({ code: ErrorCode.INVALID_URL, message: 'appendStatusToken needs a return URL to add the token to.', field: ['input', 'returnUrl'] });
+    }
+    if (!this.statusTokens) throw new Error('PaymentService was built without status tokens');
+    const token = this.statusTokens.issueForReturn(msn, reference, cmd.expiresAt ?? null);
+    const url = new URL(cmd.returnUrl);
+    url.searchParams.set('reference', reference);
+    url.searchParams.set('statusToken', token);
+    const text = url.toString();
+    if (text.length > MAX_RETURN_URL_LENGTH) {
+      throw new UserFacingError({ code: ErrorCode.INVALID_URL, message: `The return URL is too long to add a status token to: keep it under ${MAX_RETURN_URL_LENGTH - (text.length - cmd.returnUrl.length)} characters.`, field: ['input', 'returnUrl'] });
+    }
+    return text;
   }
 
   /** Listeners learn of the change; their failure must not turn a done operation into an error. */
@@ -254,10 +279,14 @@ function createBody(cmd: CreatePaymentCommand, reference: string): CreatePayment
   return body;
 }
 
-/** The reference a decided create names (a modification's is in its path). */
-function sentReference(body: unknown): string | null {
-  const reference = (body as { reference?: unknown } | null)?.reference;
-  return typeof reference === 'string' ? reference : null;
+/** What we accept for a returnUrl sent to Vipps (`isReturnUrl`), token included. */
+const MAX_RETURN_URL_LENGTH = 1024;
+
+/** The amount a decided Vipps request moves: a create's amount or a modification's. */
+function movedAmount(body: unknown): { value: number; currency: string } | null {
+  const b = body as { amount?: { value: number; currency: string }; modificationAmount?: { value: number; currency: string } };
+  const money = b?.modificationAmount ?? b?.amount;
+  return money ? { value: money.value, currency: money.currency } : null;
 }
 
 function failed(reference: string | null, error: UserErrorData): PaymentOutcome {

@@ -1,5 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { merchantForMutation, requireScope } from '../access/caller';
+import type { AuditOperation } from '../audit/audit-entry';
+import { auditMutation } from '../audit/audit-mutation';
 import { UserFacingError } from '../common/error-code';
 import type { GraphQLContext } from '../graphql/context';
 import { UserError } from '../graphql/user-error.type';
@@ -43,6 +45,8 @@ export class RecurringMutationResolver {
         skipLandingPage: input.skipLandingPage,
       }),
     );
+    const initial = input.initialCharge ? { value: input.initialCharge.amount, currency: input.pricing.currency } : null;
+    await audit(ctx, 'createAgreement', outcome, input.idempotencyKey, initial);
     const payload = await agreementPayload(ctx, outcome);
     return Object.assign(new CreateAgreementPayload(), payload, {
       vippsConfirmationUrl: outcome.errors.length === 0 ? (outcome.vippsConfirmationUrl ?? payload.agreement?.vippsConfirmationUrl ?? null) : null,
@@ -59,6 +63,7 @@ export class RecurringMutationResolver {
   @Mutation(() => AgreementPayload, { description: 'Stop an agreement for good; Vipps cancels its pending, due and reserved charges.' })
   async stopAgreement(@Arg('input') input: StopAgreementInput, @Ctx() ctx: GraphQLContext): Promise<AgreementPayload> {
     const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) => ctx.services.agreements.stop(msn, input.agreementId, input.idempotencyKey));
+    await audit(ctx, 'stopAgreement', { ...outcome, agreementId: outcome.agreementId ?? input.agreementId }, input.idempotencyKey, null);
     return agreementPayload(ctx, outcome);
   }
 
@@ -68,6 +73,7 @@ export class RecurringMutationResolver {
     const outcome = await withMerchant(ctx, merchantSerialNumber, (msn) =>
       ctx.services.charges.create(msn, agreementId, { ...rest, type: type === 'UNSCHEDULED' ? 'UNSCHEDULED' : 'RECURRING' }),
     );
+    await audit(ctx, 'createCharge', { ...outcome, agreementId: outcome.agreementId ?? agreementId }, input.idempotencyKey, input.amount);
     return chargePayload(ctx, outcome);
   }
 
@@ -76,12 +82,15 @@ export class RecurringMutationResolver {
     const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) =>
       ctx.services.charges.capture(msn, input.agreementId, input.chargeId, input.amount ?? null, input.description ?? null, input.idempotencyKey),
     );
-    return chargePayload(ctx, outcome);
+    const captured = await chargePayload(ctx, outcome);
+    await audit(ctx, 'captureCharge', located(outcome, input), input.idempotencyKey, input.amount ?? decided(outcome, captured));
+    return captured;
   }
 
   @Mutation(() => ChargePayload, { description: 'Cancel a pending, due or reserved charge, or release the rest of a partly captured one.' })
   async cancelCharge(@Arg('input') input: CancelChargeInput, @Ctx() ctx: GraphQLContext): Promise<ChargePayload> {
     const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) => ctx.services.charges.cancel(msn, input.agreementId, input.chargeId, input.idempotencyKey));
+    await audit(ctx, 'cancelCharge', located(outcome, input), input.idempotencyKey, null);
     return chargePayload(ctx, outcome);
   }
 
@@ -90,7 +99,9 @@ export class RecurringMutationResolver {
     const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) =>
       ctx.services.charges.refund(msn, input.agreementId, input.chargeId, input.amount ?? null, input.description ?? null, input.idempotencyKey),
     );
-    return chargePayload(ctx, outcome);
+    const refunded = await chargePayload(ctx, outcome);
+    await audit(ctx, 'refundCharge', located(outcome, input), input.idempotencyKey, input.amount ?? decided(outcome, refunded));
+    return refunded;
   }
 }
 
@@ -106,14 +117,41 @@ async function withMerchant(ctx: GraphQLContext, requested: string | null | unde
   return { ...(await act(msn)), msn };
 }
 
+function audit(ctx: GraphQLContext, operation: AuditOperation, outcome: Located, idempotencyKey: string, amount: { value: number; currency: string } | null | undefined): Promise<void> {
+  const subject = { operation, msn: outcome.msn, agreementId: outcome.agreementId, chargeId: outcome.chargeId, amount: amount ?? null, idempotencyKey };
+  return auditMutation(ctx, subject, outcome.errors);
+}
+
+/** The charge an operation was about, named by the input when the outcome does not say. */
+function located(outcome: Located, input: { agreementId: string; chargeId: string }): Located {
+  return { ...outcome, agreementId: outcome.agreementId ?? input.agreementId, chargeId: outcome.chargeId ?? input.chargeId };
+}
+
+/** The amount the service decided (all that was left), in the charge's currency. */
+function decided(outcome: Located, payload: ChargePayload): { value: number; currency: string } | null {
+  const currency = payload.charge?.amount.currency;
+  return outcome.decidedAmount != null && currency ? { value: outcome.decidedAmount, currency } : null;
+}
+
+/** A refused or unconfirmed operation keeps its UserError even when the agreement or charge cannot be read now. */
+function unlessRefused(outcome: Located) {
+  return (error: unknown): null => {
+    if (outcome.errors.length > 0) return null;
+    throw error;
+  };
+}
+
 async function agreementPayload(ctx: GraphQLContext, outcome: Located): Promise<AgreementPayload> {
-  const record = outcome.msn && outcome.agreementId && isAgreementId(outcome.agreementId) ? await ctx.loaders.recurring.agreement.load({ msn: outcome.msn, agreementId: outcome.agreementId }) : null;
+  const record =
+    outcome.msn && outcome.agreementId && isAgreementId(outcome.agreementId)
+      ? await ctx.loaders.recurring.agreement.load({ msn: outcome.msn, agreementId: outcome.agreementId }).catch(unlessRefused(outcome))
+      : null;
   return Object.assign(new AgreementPayload(), { agreement: record ? Agreement.from(record) : null, errors: outcome.errors.map((e) => UserError.from(e)) });
 }
 
 async function chargePayload(ctx: GraphQLContext, outcome: Located): Promise<ChargePayload> {
   const known = outcome.msn && outcome.agreementId && outcome.chargeId && isAgreementId(outcome.agreementId) && isChargeId(outcome.chargeId);
   const key = known && outcome.msn && outcome.agreementId && outcome.chargeId ? { msn: outcome.msn, agreementId: outcome.agreementId, chargeId: outcome.chargeId } : null;
-  const record = key ? await ctx.loaders.recurring.charge.load(key) : null;
+  const record = key ? await ctx.loaders.recurring.charge.load(key).catch(unlessRefused(outcome)) : null;
   return Object.assign(new ChargePayload(), { charge: record ? Charge.from(record) : null, errors: outcome.errors.map((e) => UserError.from(e)) });
 }

@@ -13,6 +13,8 @@ export interface RecurringOutcome {
   chargeId: string | null;
   errors: UserErrorData[];
   vippsConfirmationUrl?: string | null;
+  /** Minor units a charge request sent (or was to send): for the audit log when the caller gave none. */
+  decidedAmount?: number | null;
 }
 
 export interface RunSpec<B> {
@@ -78,10 +80,11 @@ export class RecurringRunner {
       }
       await this.ledger.sending(msn, key, fingerprint, body);
     }
+    const decidedAmount = amountOf(body);
     try {
-      return await finish(await spec.act(body, ctx));
+      return await finish({ ...(await spec.act(body, ctx)), decidedAmount });
     } catch (error) {
-      if (isVippsRefusal(error)) return finish(failed(explainRecurringFailure(error, ctx)));
+      if (isVippsRefusal(error)) return finish({ ...failed(explainRecurringFailure(error, ctx)), decidedAmount });
       await this.ledger.sending(msn, key, fingerprint, body, true);
       if (isTransient(error)) {
         this.log.warn({ err: error, operation: spec.operation, agreementId: spec.agreementId }, 'Vipps did not confirm a Recurring operation; a retry with the same key will resend it');
@@ -90,4 +93,10 @@ export class RecurringRunner {
       throw error;
     }
   }
+}
+
+/** A charge, capture or refund body carries its amount as a number of minor units. */
+function amountOf(body: unknown): number | null {
+  const amount = (body as { amount?: unknown } | null)?.amount;
+  return typeof amount === 'number' ? amount : null;
 }

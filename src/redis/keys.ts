@@ -41,6 +41,8 @@ export function redisKeys(prefix: string) {
     webhookSecrets: (msn: string) => `${p}webhook-secrets:{${msn}}`,
     /** A delivery already accepted (by its signature), to refuse replays for 10 minutes. */
     webhookSeen: (digest: string) => `${p}webhook-seen:${digest}`,
+    /** Audit log of a merchant's money mutations (stream, capped at ~1 000 000 entries). Durable, no TTL. */
+    auditLog: (msn: string) => `${p}audit:{${msn}}`,
     /** Times of one API key's requests in the last minute (sorted set, TTL 1 minute). */
     rateLimit: (keyId: string) => `${p}rate:${keyId}`,
   };

@@ -1,6 +1,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import type { Redis } from 'ioredis';
+import type { DestinationStream } from 'pino';
 import { createServices, type Services } from '../../src/app/services';
 import { loadConfig, sha256Hex, SIMULATOR_MERCHANT, type Config, type MerchantConfig } from '../../src/config/config';
 import { buildGraphQLSchema } from '../../src/graphql/schema';
@@ -25,7 +26,7 @@ export const OTHER_MERCHANT: MerchantConfig = {
 };
 
 const ALL_SCOPES = ['payments:read', 'payments:write', 'recurring:read', 'recurring:write', 'support'];
-const API_KEYS = [
+export const API_KEYS = [
   { id: 'dev', keyHash: sha256Hex('dev'), scopes: ALL_SCOPES, merchants: ['123456'] },
   { id: 'other', keyHash: sha256Hex('other'), scopes: ALL_SCOPES, merchants: ['654321'] },
   { id: 'reader', keyHash: sha256Hex('reader'), scopes: ['payments:read', 'recurring:read'], merchants: ['123456'] },
@@ -62,6 +63,10 @@ export interface TestApiOptions {
    * simulator (`ensureWebhooks`) reach this API and the receiver checks the host they signed.
    */
   knownPort?: boolean;
+  /** Where the API's logger writes (level from LOG_LEVEL); default stdout. */
+  logDestination?: DestinationStream;
+  /** A Redis other than the shared test Redis (e.g. a private one a test stops and starts). */
+  redisUrl?: string;
 }
 
 export async function startTestApi(env: Record<string, string> = {}, options: TestApiOptions = {}): Promise<TestApi> {
@@ -74,15 +79,16 @@ export async function startTestApi(env: Record<string, string> = {}, options: Te
     VIPPS_BASE_URL: sim.url,
     VIPPS_MERCHANTS: JSON.stringify([SIMULATOR_MERCHANT, OTHER_MERCHANT]),
     API_KEYS: JSON.stringify(API_KEYS),
-    REDIS_URL: testRedisUrl(),
+    REDIS_URL: options.redisUrl ?? testRedisUrl(),
     REDIS_PREFIX: prefix,
     VIPPS_TIMEOUT_MS: '3000',
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const log = createLogger(config.logLevel);
-  const redis = apiRedis(testRedisUrl());
-  const subscriber = workerRedis(testRedisUrl());
+  const log = createLogger(config.logLevel, options.logDestination);
+  const redisUrl = options.redisUrl ?? testRedisUrl();
+  const redis = apiRedis(redisUrl);
+  const subscriber = workerRedis(redisUrl);
   const vipps = createVippsClient({ config, redis, log, retryPolicy: { baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 1000 } });
   const services = createServices({ config, redis, subscriber, vipps, log });
   const server: ApiServer = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1', ...(port !== undefined ? { port } : {}) });
@@ -122,9 +128,11 @@ export async function startTestApi(env: Record<string, string> = {}, options: Te
       await server.close();
       await services.close();
       subscriber.disconnect();
-      const cleaner = testRedis();
-      await deleteKeys(cleaner, prefix);
-      await cleaner.quit();
+      if (!options.redisUrl) {
+        const cleaner = testRedis();
+        await deleteKeys(cleaner, prefix);
+        await cleaner.quit();
+      }
       redis.disconnect();
       await sim.close();
     },

@@ -1,0 +1,50 @@
+import { DateTimeResolver } from 'graphql-scalars';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Currency, Money } from '../graphql/money.type';
+import { PageInfo } from '../graphql/page-info.type';
+import type { AuditEntry as AuditEntryRecord } from './audit-entry';
+
+@ObjectType({ description: 'One money mutation: who, what, on which payment, agreement or charge, how much, and how it ended.' })
+export class AuditEntry {
+  @Field(() => ID, { description: 'The entry id (also its cursor).' }) id!: string;
+  @Field(() => DateTimeResolver) at!: Date;
+  @Field({ description: 'The API key id, or system:capture-before-expiry for the automatic capture.' }) actor!: string;
+  @Field({ description: 'The mutation: createPayment, capturePayment, refundPayment, cancelPayment, createAgreement, stopAgreement, createCharge, captureCharge, cancelCharge, refundCharge.' })
+  operation!: string;
+  @Field() merchantSerialNumber!: string;
+  @Field(() => String, { nullable: true }) reference!: string | null;
+  @Field(() => String, { nullable: true }) agreementId!: string | null;
+  @Field(() => String, { nullable: true }) chargeId!: string | null;
+  @Field(() => Money, { nullable: true, description: 'The amount asked for or decided, when the operation has one.' }) amount!: Money | null;
+  @Field() idempotencyKey!: string;
+  @Field({ description: 'OK, or the UserError code the operation ended with.' }) outcome!: string;
+
+  static from(e: AuditEntryRecord): AuditEntry {
+    return Object.assign(new AuditEntry(), {
+      id: e.id,
+      at: e.at,
+      actor: e.actor,
+      operation: e.operation,
+      merchantSerialNumber: e.msn,
+      reference: e.reference ?? null,
+      agreementId: e.agreementId ?? null,
+      chargeId: e.chargeId ?? null,
+      amount: e.amount ? Object.assign(new Money(), { value: e.amount.value, currency: e.amount.currency as Currency }) : null,
+      idempotencyKey: e.idempotencyKey,
+      outcome: e.outcome,
+    });
+  }
+}
+
+@ObjectType()
+export class AuditEntryEdge {
+  @Field() cursor!: string;
+  @Field(() => AuditEntry) node!: AuditEntry;
+}
+
+@ObjectType({ description: 'Audit entries, newest first.' })
+export class AuditEntryConnection {
+  @Field(() => [AuditEntryEdge]) edges!: AuditEntryEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+}
+
