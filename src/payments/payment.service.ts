@@ -14,7 +14,7 @@ import { applyModification } from './payment-mapper';
 import type { PaymentReader } from './payment-reader';
 import type { PaymentRecord, UserFlow } from './payment-record';
 import { generatedReference } from './payment-reference';
-import { checkCancel, checkCapture, checkCreatePayment, checkRefund, checkReference, type RequestedAmount } from './payment-validation';
+import { checkCancel, checkCapture, checkCreatePayment, checkRefund, checkReference, REFERENCE_PATTERN, type RequestedAmount } from './payment-validation';
 
 /** What a payment mutation returns: the payment it acted on (when known) and why it stopped. */
 export interface PaymentOutcome {
@@ -67,7 +67,8 @@ export class PaymentService {
 
   async create(msn: string, cmd: CreatePaymentCommand): Promise<PaymentOutcome> {
     const reference = cmd.reference ?? null;
-    return this.run(msn, cmd.idempotencyKey, 'create', cmd, reference, async () => {
+    // A create that fails made no payment: its payload names none (not one that already had the reference).
+    return this.run(msn, cmd.idempotencyKey, 'create', cmd, null, async () => {
       checkCreatePayment({
         amount: cmd.amount,
         reference,
@@ -155,7 +156,8 @@ export class PaymentService {
     send: (body: B) => Promise<ModificationResponse>,
   ): Promise<PaymentOutcome> {
     let current: PaymentRecord | undefined;
-    return this.run(msn, idempotencyKey, operation, { reference, ...input }, reference, async () => {
+    const subject = REFERENCE_PATTERN.test(reference) ? reference : null;
+    return this.run(msn, idempotencyKey, operation, { reference, ...input }, subject, async () => {
       checkReference(reference, ['input', 'reference']);
       const payment = await this.reader.refresh(msn, reference);
       if (!payment) throw new UserFacingError(notFound(reference));
@@ -205,9 +207,11 @@ export class PaymentService {
       try {
         decided = await decide();
       } catch (error) {
-        if (error instanceof UserFacingError) return this.finish(msn, key, fingerprint, failed(reference, error.error));
+        // Refused before Vipps was asked to act: show the payment only when it was found.
+        const known = paymentForErrors() ? reference : null;
+        if (error instanceof UserFacingError) return this.finish(msn, key, fingerprint, failed(known, error.error));
         await this.ledger.release(msn, key);
-        if (isTransient(error)) return failed(reference, explainVippsFailure(error as VippsError));
+        if (isTransient(error)) return failed(known, explainVippsFailure(error as VippsError));
         throw error;
       }
       await this.ledger.sending(msn, key, fingerprint, decided);
@@ -217,7 +221,7 @@ export class PaymentService {
       return this.finish(msn, key, fingerprint, { reference: acted, errors: [], amount: movedAmount(decided.body) });
     } catch (error) {
       if (isVippsRefusal(error)) {
-        return this.finish(msn, key, fingerprint, { ...failed(reference, explainVippsFailure(error, paymentForErrors())), amount: movedAmount(decided.body) });
+        return this.finish(msn, key, fingerprint, { ...failed(reference, explainVippsFailure(error, paymentForErrors(), { operation, reference: sentReference(decided.body) })), amount: movedAmount(decided.body) });
       }
       await this.ledger.sending(msn, key, fingerprint, decided, true);
       if (isTransient(error)) {
@@ -287,6 +291,12 @@ function movedAmount(body: unknown): { value: number; currency: string } | null 
   const b = body as { amount?: { value: number; currency: string }; modificationAmount?: { value: number; currency: string } };
   const money = b?.modificationAmount ?? b?.amount;
   return money ? { value: money.value, currency: money.currency } : null;
+}
+
+/** The reference a decided create names (a modification's is in its path). */
+function sentReference(body: unknown): string | null {
+  const reference = (body as { reference?: unknown } | null)?.reference;
+  return typeof reference === 'string' ? reference : null;
 }
 
 function failed(reference: string | null, error: UserErrorData): PaymentOutcome {
