@@ -3,6 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from '../log/logger';
 import { isTransient } from '../common/vipps-failure';
+import { isRedisUnavailable } from '../redis/client';
 
 /** Codes whose message is written for the client; everything else is masked. */
 const PUBLIC_CODES = new Set([
@@ -20,8 +21,8 @@ const PUBLIC_CODES = new Set([
 ]);
 
 /**
- * Top-level errors are for authentication, authorization, malformed queries and faults. Vipps
- * being unreachable is said plainly; anything unexpected is logged with an id and masked.
+ * Top-level errors are for authentication, authorization, malformed queries and faults. Vipps or
+ * Redis being unreachable is said plainly; anything unexpected is logged with an id and masked.
  */
 export function formatError(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -33,6 +34,14 @@ export function formatError(log: Logger) {
         message: 'Vipps is not answering right now, so this could not be read. Try again shortly.',
         path: formatted.path,
         extensions: { code: 'VIPPS_UNAVAILABLE' },
+      };
+    }
+    if (isRedisUnavailable(original)) {
+      log.warn({ err: original, path: formatted.path }, 'GraphQL request needed Redis, which is unavailable');
+      return {
+        message: 'Our storage is not reachable right now, so this could not be answered. Try again shortly.',
+        path: formatted.path,
+        extensions: { code: 'STORE_UNAVAILABLE' },
       };
     }
     const logId = randomUUID();

@@ -29,6 +29,8 @@ export interface PrivateRedisOptions {
   startTimeoutMs?: number;
   /** The executable, looked up on PATH; tests point it at a missing file. */
   command?: string;
+  /** A fixed port (e.g. to restart a stopped server where its clients reconnect); default a free one. */
+  port?: number;
 }
 
 export const REDIS_NOT_FOUND_MESSAGE =
@@ -60,6 +62,7 @@ export async function startPrivateRedis(options: PrivateRedisOptions): Promise<P
   mkdirSync(options.dataDir, { recursive: true });
   let lastError: Error | undefined;
   // The free port may be taken between probing and binding; try another one then.
+  if (options.port !== undefined) return startOn(options.port, options);
   for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
     const port = await freePort();
     try {

@@ -18,3 +18,13 @@ export function apiRedis(url: string, options: RedisOptions = {}): Redis {
 export function workerRedis(url: string, options: RedisOptions = {}): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (attempt) => Math.min(attempt * 200, 2000), ...options });
 }
+
+/**
+ * An ioredis failure that means Redis is not reachable now (fail-fast API connection: no offline
+ * queue, bounded retries, command timeout), rather than a bug in a command.
+ */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'MaxRetriesPerRequestError') return true;
+  return /enableOfflineQueue|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET/.test(error.message);
+}
