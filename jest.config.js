@@ -16,7 +16,8 @@ module.exports = {
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 30000,
     },
   ],
+  // A run-level option: jest ignores it inside a project. Integration tests talk to real servers.
+  testTimeout: 30000,
 };
