@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
@@ -39,7 +40,7 @@ export interface Order {
   payment: { merchantSerialNumber: string; reference: string } | null;
 }
 
-/** Demo orders for merchant 123456 (the simulator's); `npm run`-ers create payments with these references. */
+/** Demo orders for merchant 123456 (the simulator's); the README creates payments with these references. */
 export const DEMO_ORDERS: Order[] = [
   { id: '1001', customer: 'Kari Nordmann', items: ['Two tickets'], payment: { merchantSerialNumber: '123456', reference: 'demo-order-1001' } },
   { id: '1002', customer: 'Ola Nordmann', items: ['Monthly news'], payment: { merchantSerialNumber: '123456', reference: 'demo-order-1002' } },
@@ -69,7 +70,7 @@ export interface RunningSubgraph {
 }
 
 export async function startOrdersSubgraph(orders: readonly Order[] = DEMO_ORDERS, port = 0): Promise<RunningSubgraph> {
-  const server = new ApolloServer({ schema: buildOrdersSchema(orders) });
+  const server = new ApolloServer({ schema: buildOrdersSchema(orders), plugins: [ApolloServerPluginInlineTraceDisabled()] });
   const { url } = await startStandaloneServer(server, { listen: { port, host: '127.0.0.1' } });
   return { url, close: () => server.stop() };
 }
