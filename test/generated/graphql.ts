@@ -16,12 +16,200 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
   DateTime: { input: string; output: string; }
+  _Any: { input: unknown; output: unknown; }
+  federation__FieldSet: { input: string; output: string; }
+  federation__Policy: { input: string; output: string; }
+  federation__Scope: { input: string; output: string; }
+  link__Import: { input: string; output: string; }
 };
 
 export type AddPaymentReceiptInput = {
   merchantSerialNumber?: InputMaybe<Scalars['String']['input']>;
   receipt: ReceiptInput;
   reference: Scalars['String']['input'];
+};
+
+/** A Recurring agreement (a subscription), as Vipps reports it. */
+export type Agreement = Node & {
+  __typename?: 'Agreement';
+  agreementId: Scalars['String']['output'];
+  campaign: Maybe<AgreementCampaign>;
+  /** The charges of this agreement, optionally of one status, in Vipps’ order. */
+  charges: ChargeConnection;
+  countryCode: Maybe<Scalars['String']['output']>;
+  created: Scalars['DateTime']['output'];
+  externalId: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** The charge paid when the customer accepted, if the agreement had one. */
+  initialCharge: Maybe<Charge>;
+  /** Absent for pay-per-use (FLEXIBLE) agreements. */
+  interval: Maybe<AgreementInterval>;
+  /** Where the customer manages and stops the agreement. */
+  merchantAgreementUrl: Scalars['String']['output'];
+  /** Where the customer returns after the app. */
+  merchantRedirectUrl: Scalars['String']['output'];
+  merchantSerialNumber: Scalars['String']['output'];
+  pricing: AgreementPricing;
+  productDescription: Maybe<Scalars['String']['output']>;
+  /** The title the customer sees in the app. */
+  productName: Scalars['String']['output'];
+  /** When the customer accepted. */
+  start: Maybe<Scalars['DateTime']['output']>;
+  status: AgreementStatus;
+  stop: Maybe<Scalars['DateTime']['output']>;
+  /** Profile subject, when profile data was requested. */
+  sub: Maybe<Scalars['String']['output']>;
+  userinfoUrl: Maybe<Scalars['String']['output']>;
+  uuid: Maybe<Scalars['String']['output']>;
+  /** Send the customer here to accept. */
+  vippsConfirmationUrl: Maybe<Scalars['String']['output']>;
+};
+
+
+/** A Recurring agreement (a subscription), as Vipps reports it. */
+export type AgreementChargesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<ChargeStatus>;
+};
+
+/** An introductory price (LEGACY pricing only). */
+export type AgreementCampaign = {
+  __typename?: 'AgreementCampaign';
+  end: Maybe<Scalars['DateTime']['output']>;
+  eventDate: Maybe<Scalars['DateTime']['output']>;
+  eventText: Maybe<Scalars['String']['output']>;
+  /** How Vipps explains it to the customer. */
+  explanation: Maybe<Scalars['String']['output']>;
+  interval: Maybe<AgreementInterval>;
+  period: Maybe<AgreementInterval>;
+  price: Money;
+  type: CampaignType;
+};
+
+export type AgreementConnection = {
+  __typename?: 'AgreementConnection';
+  edges: Array<AgreementEdge>;
+  pageInfo: PageInfo;
+  /** The merchant's agreements in this status. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type AgreementEdge = {
+  __typename?: 'AgreementEdge';
+  cursor: Scalars['String']['output'];
+  node: Agreement;
+};
+
+export type AgreementInterval = {
+  __typename?: 'AgreementInterval';
+  count: Scalars['Int']['output'];
+  /** As Vipps words it, e.g. "every month". */
+  text: Maybe<Scalars['String']['output']>;
+  unit: IntervalUnit;
+};
+
+export type AgreementPayload = {
+  __typename?: 'AgreementPayload';
+  agreement: Maybe<Agreement>;
+  errors: Array<UserError>;
+};
+
+/** How the customer pays. Amounts are in the agreement currency. */
+export type AgreementPricing = {
+  __typename?: 'AgreementPricing';
+  /** LEGACY: the price per interval. */
+  amount: Maybe<Money>;
+  currency: Currency;
+  /** VARIABLE: the maximum the customer accepted. */
+  maxAmount: Maybe<Money>;
+  /** VARIABLE: the maximum you suggested. */
+  suggestedMaxAmount: Maybe<Money>;
+  type: PricingType;
+};
+
+/** Amounts in minor units of `currency`. */
+export type AgreementPricingInput = {
+  /** LEGACY: the price per interval, at least 100. */
+  amount?: InputMaybe<Scalars['Int']['input']>;
+  currency: Currency;
+  /** VARIABLE: 100–2 000 000. */
+  suggestedMaxAmount?: InputMaybe<Scalars['Int']['input']>;
+  type?: PricingType;
+};
+
+/** PENDING until the customer accepts; STOPPED and EXPIRED are final. */
+export type AgreementStatus =
+  | 'ACTIVE'
+  | 'EXPIRED'
+  | 'PENDING'
+  | 'STOPPED';
+
+/** One money mutation: who, what, on which payment, agreement or charge, how much, and how it ended. */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  /** The API key id, or system:capture-before-expiry for the automatic capture. */
+  actor: Scalars['String']['output'];
+  agreementId: Maybe<Scalars['String']['output']>;
+  /** The amount asked for or decided, when the operation has one. */
+  amount: Maybe<Money>;
+  at: Scalars['DateTime']['output'];
+  chargeId: Maybe<Scalars['String']['output']>;
+  /** The entry id (also its cursor). */
+  id: Scalars['ID']['output'];
+  idempotencyKey: Scalars['String']['output'];
+  merchantSerialNumber: Scalars['String']['output'];
+  /** The mutation: createPayment, capturePayment, refundPayment, cancelPayment, createAgreement, stopAgreement, createCharge, captureCharge, cancelCharge, refundCharge. */
+  operation: Scalars['String']['output'];
+  /** OK, or the UserError code the operation ended with. */
+  outcome: Scalars['String']['output'];
+  reference: Maybe<Scalars['String']['output']>;
+};
+
+/** Audit entries, newest first. */
+export type AuditEntryConnection = {
+  __typename?: 'AuditEntryConnection';
+  edges: Array<AuditEntryEdge>;
+  pageInfo: PageInfo;
+};
+
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditEntry;
+};
+
+/** An introductory price (LEGACY pricing only). Which fields are needed depends on the type. */
+export type CampaignInput = {
+  /** PRICE_CAMPAIGN, FULL_FLEX_CAMPAIGN. */
+  end?: InputMaybe<Scalars['DateTime']['input']>;
+  /** EVENT_CAMPAIGN. */
+  eventDate?: InputMaybe<Scalars['DateTime']['input']>;
+  /** EVENT_CAMPAIGN. */
+  eventText?: InputMaybe<Scalars['String']['input']>;
+  /** FULL_FLEX_CAMPAIGN. */
+  interval?: InputMaybe<IntervalInput>;
+  /** PERIOD_CAMPAIGN. */
+  period?: InputMaybe<IntervalInput>;
+  price: Scalars['Int']['input'];
+  type: CampaignType;
+};
+
+/** LEGACY_CAMPAIGN is only reported for old agreements; it cannot be created. */
+export type CampaignType =
+  | 'EVENT_CAMPAIGN'
+  | 'FULL_FLEX_CAMPAIGN'
+  | 'LEGACY_CAMPAIGN'
+  | 'PERIOD_CAMPAIGN'
+  | 'PRICE_CAMPAIGN';
+
+export type CancelChargeInput = {
+  agreementId: Scalars['String']['input'];
+  chargeId: Scalars['String']['input'];
+  /** Your key for this attempt (1–40 of A-Z a-z 0-9 . _ : = + -); a retry must send the same. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Required when the API key serves several merchants. */
+  merchantSerialNumber?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type CancelPaymentInput = {
@@ -32,6 +220,19 @@ export type CancelPaymentInput = {
   reference: Scalars['String']['input'];
 };
 
+export type CaptureChargeInput = {
+  agreementId: Scalars['String']['input'];
+  /** Omit to capture everything still reserved. */
+  amount?: InputMaybe<MoneyInput>;
+  chargeId: Scalars['String']['input'];
+  /** Shown to the customer; defaults to the charge description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Your key for this attempt (1–40 of A-Z a-z 0-9 . _ : = + -); a retry must send the same. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Required when the API key serves several merchants. */
+  merchantSerialNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type CapturePaymentInput = {
   /** Omit to capture everything that is left. */
   amount?: InputMaybe<MoneyInput>;
@@ -40,8 +241,177 @@ export type CapturePaymentInput = {
   reference: Scalars['String']['input'];
 };
 
+/** A Recurring charge, as Vipps reports it. */
+export type Charge = Node & {
+  __typename?: 'Charge';
+  /** The agreement this charge belongs to. */
+  agreement: Maybe<Agreement>;
+  agreementId: Scalars['String']['output'];
+  amount: Money;
+  /** Reserved money that can still be captured. */
+  capturable: Money;
+  /** Capture before this or the reservation is released. */
+  captureDeadline: Maybe<Scalars['DateTime']['output']>;
+  /** Vipps’ id, or your orderId when you gave one. */
+  chargeId: Scalars['String']['output'];
+  /** Shown in the app as "{productName} - {description}". */
+  description: Scalars['String']['output'];
+  /** The day the charge is taken (midnight UTC). */
+  due: Scalars['DateTime']['output'];
+  externalAgreementId: Maybe<Scalars['String']['output']>;
+  externalId: Maybe<Scalars['String']['output']>;
+  failureDescription: Maybe<Scalars['String']['output']>;
+  /** user_action_required, charge_amount_too_high, non_technical_error or technical_error. */
+  failureReason: Maybe<Scalars['String']['output']>;
+  /** Oldest first. */
+  history: Array<ChargeEvent>;
+  id: Scalars['ID']['output'];
+  merchantSerialNumber: Scalars['String']['output'];
+  /** Your order id, when the charge was created with one. */
+  orderId: Maybe<Scalars['String']['output']>;
+  /** Captured money that can still be refunded. */
+  refundable: Money;
+  /** Days Vipps keeps retrying a failed payment after the due date. */
+  retryDays: Scalars['Int']['output'];
+  status: ChargeStatus;
+  summary: ChargeSummary;
+  /** Set once money moved. */
+  transactionId: Maybe<Scalars['String']['output']>;
+  transactionType: TransactionType;
+  type: ChargeType;
+};
+
+export type ChargeConnection = {
+  __typename?: 'ChargeConnection';
+  edges: Array<ChargeEdge>;
+  pageInfo: PageInfo;
+  /** Charges matching the filter. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ChargeEdge = {
+  __typename?: 'ChargeEdge';
+  cursor: Scalars['String']['output'];
+  node: Charge;
+};
+
+/** One entry of the charge history Vipps keeps. */
+export type ChargeEvent = {
+  __typename?: 'ChargeEvent';
+  /** The amount of this operation, not a running total. */
+  amount: Money;
+  event: ChargeEventType;
+  /** Ours, or one Vipps made (like chr-…-agr_…-ProcessPayment). */
+  idempotencyKey: Maybe<Scalars['String']['output']>;
+  occurred: Scalars['DateTime']['output'];
+  /** False for a failed payment attempt. */
+  success: Scalars['Boolean']['output'];
+};
+
+export type ChargeEventType =
+  | 'CANCEL'
+  | 'CAPTURE'
+  | 'CREATE'
+  | 'FAIL'
+  | 'REFUND'
+  | 'RESERVE';
+
+export type ChargePayload = {
+  __typename?: 'ChargePayload';
+  charge: Maybe<Charge>;
+  errors: Array<UserError>;
+};
+
+export type ChargeStatus =
+  | 'CANCELLED'
+  | 'CHARGED'
+  | 'DUE'
+  | 'FAILED'
+  | 'PARTIALLY_CAPTURED'
+  | 'PARTIALLY_REFUNDED'
+  | 'PENDING'
+  | 'PROCESSING'
+  | 'REFUNDED'
+  | 'RESERVED';
+
+/** Money moved so far on a charge. */
+export type ChargeSummary = {
+  __typename?: 'ChargeSummary';
+  /** Cancelled, or released from a reservation. */
+  cancelled: Money;
+  captured: Money;
+  refunded: Money;
+};
+
+/** INITIAL is paid when the customer accepts; UNSCHEDULED is taken at once (allow-listed merchants). */
+export type ChargeType =
+  | 'INITIAL'
+  | 'RECURRING'
+  | 'UNSCHEDULED';
+
+export type CreateAgreementInput = {
+  campaign?: InputMaybe<CampaignInput>;
+  /** Two capital letters, e.g. NO. */
+  countryCode?: InputMaybe<Scalars['String']['input']>;
+  externalId?: InputMaybe<Scalars['String']['input']>;
+  /** Your key for this attempt (1–40 of A-Z a-z 0-9 . _ : = + -); a retry must send the same. */
+  idempotencyKey: Scalars['String']['input'];
+  initialCharge?: InputMaybe<InitialChargeInput>;
+  /** Required unless pricing is FLEXIBLE. */
+  interval?: InputMaybe<IntervalInput>;
+  /** Where the customer manages the agreement. Defaults to our own page, /agreements/manage/<signed token>. */
+  merchantAgreementUrl?: InputMaybe<Scalars['String']['input']>;
+  /** Where the customer returns after the app (https or app link). */
+  merchantRedirectUrl: Scalars['String']['input'];
+  /** Required when the API key serves several merchants. */
+  merchantSerialNumber?: InputMaybe<Scalars['String']['input']>;
+  /** MSISDN, digits only, to prefill the landing page. */
+  phoneNumber?: InputMaybe<Scalars['String']['input']>;
+  pricing: AgreementPricingInput;
+  /** At most 100 characters. */
+  productDescription?: InputMaybe<Scalars['String']['input']>;
+  /** Shown as the agreement title in the app, 1–45 characters. */
+  productName: Scalars['String']['input'];
+  /** Profile data to ask for: name address email phoneNumber birthDate. */
+  scope?: InputMaybe<Scalars['String']['input']>;
+  /** Allow-listed merchants only. */
+  skipLandingPage?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type CreateAgreementPayload = {
+  __typename?: 'CreateAgreementPayload';
+  agreement: Maybe<Agreement>;
+  errors: Array<UserError>;
+  /** Send the customer here to accept the agreement. */
+  vippsConfirmationUrl: Maybe<Scalars['String']['output']>;
+};
+
+export type CreateChargeInput = {
+  agreementId: Scalars['String']['input'];
+  /** In the agreement currency, at least 100. */
+  amount: MoneyInput;
+  /** 1–45 characters; shown as "{productName} - {description}". */
+  description: Scalars['String']['input'];
+  /** RECURRING: YYYY-MM-DD, at least 1 day and at most 2 years ahead. */
+  due?: InputMaybe<Scalars['String']['input']>;
+  externalId?: InputMaybe<Scalars['String']['input']>;
+  /** Your key for this attempt (1–40 of A-Z a-z 0-9 . _ : = + -); a retry must send the same. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Required when the API key serves several merchants. */
+  merchantSerialNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Becomes the charge id; unique per merchant, 1–50 of A-Z a-z 0-9 -. */
+  orderId?: InputMaybe<Scalars['String']['input']>;
+  /** RECURRING: 0–14 (Vipps recommends at least 2). UNSCHEDULED: 0 or none. */
+  retryDays?: InputMaybe<Scalars['Int']['input']>;
+  transactionType?: TransactionType;
+  /** RECURRING or UNSCHEDULED (taken at once, allow-listed merchants). */
+  type?: ChargeType;
+};
+
 export type CreatePaymentInput = {
   amount: MoneyInput;
+  /** Add reference and statusToken as query parameters to returnUrl, so your return page can read this payment with no session (Vipps may open it in any browser). The token reads this one payment and lives 1 hour, or until 1 hour after expiresAt. */
+  appendStatusToken?: InputMaybe<Scalars['Boolean']['input']>;
   /** MSISDN, digits only: 4791234567. Required for PUSH_MESSAGE. */
   customerPhoneNumber?: InputMaybe<Scalars['String']['input']>;
   /** The customer is at a physical point of sale. */
@@ -80,10 +450,13 @@ export type Currency =
 
 /** What went wrong, for programs to branch on. */
 export type ErrorCode =
+  | 'AGREEMENT_NOT_ACTIVE'
+  | 'AGREEMENT_UPDATE_NOT_ALLOWED'
   | 'ALREADY_AUTHORIZED'
   | 'ALREADY_CANCELLED'
   | 'ALREADY_CAPTURED'
   | 'ALREADY_REFUNDED'
+  | 'ALREADY_STOPPED'
   | 'AMOUNT_TOO_HIGH'
   | 'AMOUNT_TOO_SMALL'
   | 'CANCEL_NOT_ALLOWED'
@@ -91,12 +464,15 @@ export type ErrorCode =
   | 'CAPTURE_AMOUNT_TOO_HIGH'
   | 'CAPTURE_NOT_ALLOWED'
   | 'CAPTURE_PERIOD_EXPIRED'
+  | 'CHARGE_AMOUNT_TOO_HIGH'
+  | 'CHARGE_CREATION_FAILED'
   | 'CUSTOMER_NOT_ELIGIBLE'
   | 'FEATURE_NOT_ENABLED'
   | 'FUNDS_UNAVAILABLE'
   | 'IDEMPOTENCY_CONFLICT'
   | 'INVALID_AMOUNT'
   | 'INVALID_CURRENCY'
+  | 'INVALID_DUE_DATE'
   | 'INVALID_EXPIRY'
   | 'INVALID_INPUT'
   | 'INVALID_PHONE_NUMBER'
@@ -107,6 +483,7 @@ export type ErrorCode =
   | 'NOT_AUTHORIZED_YET'
   | 'NOT_FOUND'
   | 'OPERATION_IN_PROGRESS'
+  | 'ORDER_ID_ALREADY_EXISTS'
   | 'PARTIAL_CAPTURE_NOT_ALLOWED'
   | 'RATE_LIMITED'
   | 'RECEIPT_ALREADY_EXISTS'
@@ -119,6 +496,29 @@ export type ErrorCode =
   | 'TEST_ENVIRONMENT_ERROR'
   | 'VIPPS_REJECTED'
   | 'VIPPS_UNAVAILABLE';
+
+/** Paid when the customer accepts; in the agreement currency. */
+export type InitialChargeInput = {
+  amount: Scalars['Int']['input'];
+  /** 1–45 characters. */
+  description: Scalars['String']['input'];
+  externalId?: InputMaybe<Scalars['String']['input']>;
+  /** Becomes the charge id; unique per merchant. */
+  orderId?: InputMaybe<Scalars['String']['input']>;
+  transactionType: TransactionType;
+};
+
+export type IntervalInput = {
+  /** 1–31. */
+  count: Scalars['Int']['input'];
+  unit: IntervalUnit;
+};
+
+export type IntervalUnit =
+  | 'DAY'
+  | 'MONTH'
+  | 'WEEK'
+  | 'YEAR';
 
 /** An amount in minor units: 49900 NOK is 499.00 NOK. Never a float. */
 export type Money = {
@@ -138,14 +538,28 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Attach a receipt the customer sees in the app (once per payment). */
   addPaymentReceipt: PaymentPayload;
+  /** Cancel a pending, due or reserved charge, or release the rest of a partly captured one. */
+  cancelCharge: ChargePayload;
   /** Cancel a payment not yet approved, or release what is left of a reservation. */
   cancelPayment: PaymentPayload;
+  /** Capture a reserved charge: the given amount, or all that is still reserved. */
+  captureCharge: ChargePayload;
   /** Capture reserved money: the given amount, or all that is left. */
   capturePayment: PaymentPayload;
+  /** Draft an agreement (optionally with an initial charge). Send the customer to vippsConfirmationUrl. */
+  createAgreement: CreateAgreementPayload;
+  /** Charge an ACTIVE agreement on a due date (RECURRING) or at once (UNSCHEDULED). */
+  createCharge: ChargePayload;
   /** Start a payment. Send the customer to redirectUrl (or wait for the push message). */
   createPayment: CreatePaymentPayload;
   /** Refund captured money: the given amount, or all that is refundable. */
+  refundCharge: ChargePayload;
+  /** Refund captured money: the given amount, or all that is refundable. */
   refundPayment: PaymentPayload;
+  /** Stop an agreement for good; Vipps cancels its pending, due and reserved charges. */
+  stopAgreement: AgreementPayload;
+  /** Change price, product texts, suggested max amount, interval or links of an ACTIVE agreement. */
+  updateAgreement: AgreementPayload;
 };
 
 
@@ -154,8 +568,18 @@ export type MutationAddPaymentReceiptArgs = {
 };
 
 
+export type MutationCancelChargeArgs = {
+  input: CancelChargeInput;
+};
+
+
 export type MutationCancelPaymentArgs = {
   input: CancelPaymentInput;
+};
+
+
+export type MutationCaptureChargeArgs = {
+  input: CaptureChargeInput;
 };
 
 
@@ -164,13 +588,38 @@ export type MutationCapturePaymentArgs = {
 };
 
 
+export type MutationCreateAgreementArgs = {
+  input: CreateAgreementInput;
+};
+
+
+export type MutationCreateChargeArgs = {
+  input: CreateChargeInput;
+};
+
+
 export type MutationCreatePaymentArgs = {
   input: CreatePaymentInput;
 };
 
 
+export type MutationRefundChargeArgs = {
+  input: RefundChargeInput;
+};
+
+
 export type MutationRefundPaymentArgs = {
   input: RefundPaymentInput;
+};
+
+
+export type MutationStopAgreementArgs = {
+  input: StopAgreementInput;
+};
+
+
+export type MutationUpdateAgreementArgs = {
+  input: UpdateAgreementInput;
 };
 
 /** An object with a global id, fetchable with Query.node. */
@@ -301,14 +750,65 @@ export type PaymentState =
   | 'EXPIRED'
   | 'TERMINATED';
 
+/** LEGACY: a fixed price per interval. VARIABLE: up to a maximum the customer accepts. FLEXIBLE: pay per use, no ceiling. */
+export type PricingType =
+  | 'FLEXIBLE'
+  | 'LEGACY'
+  | 'VARIABLE';
+
 export type Query = {
   __typename?: 'Query';
+  _entities: Array<Maybe<_Entity>>;
+  _service: _Service;
+  /** One agreement; null when not found (or not yours). */
+  agreement: Maybe<Agreement>;
+  /** A merchant's agreements in one status (Vipps' list; ACTIVE when not given). */
+  agreements: AgreementConnection;
+  /** A merchant's money mutations, newest first (support scope). Filter by reference or agreementId. */
+  auditLog: AuditEntryConnection;
+  /** One charge of an agreement; null when not found (or not yours). */
+  charge: Maybe<Charge>;
   /** Any object by its global id; null when not found (or not yours). */
   node: Maybe<Node>;
   /** One payment by its reference; null when not found (or not yours). */
   payment: Maybe<Payment>;
   /** A merchant's payments made or seen through this API, newest first. */
   payments: PaymentConnection;
+};
+
+
+export type Query_EntitiesArgs = {
+  representations: Array<Scalars['_Any']['input']>;
+};
+
+
+export type QueryAgreementArgs = {
+  agreementId: Scalars['String']['input'];
+  merchantSerialNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryAgreementsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  merchantSerialNumber?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<AgreementStatus>;
+};
+
+
+export type QueryAuditLogArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  agreementId?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  merchantSerialNumber?: InputMaybe<Scalars['String']['input']>;
+  reference?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryChargeArgs = {
+  agreementId: Scalars['String']['input'];
+  chargeId: Scalars['String']['input'];
+  merchantSerialNumber?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -355,12 +855,85 @@ export type ReceiptLineInput = {
   unitPrice?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type RefundChargeInput = {
+  agreementId: Scalars['String']['input'];
+  /** Omit to refund everything captured and not yet refunded. */
+  amount?: InputMaybe<MoneyInput>;
+  chargeId: Scalars['String']['input'];
+  /** Shown to the customer; defaults to the charge description. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Your key for this attempt (1–40 of A-Z a-z 0-9 . _ : = + -); a retry must send the same. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Required when the API key serves several merchants. */
+  merchantSerialNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type RefundPaymentInput = {
   /** Omit to refund everything captured and not yet refunded. */
   amount?: InputMaybe<MoneyInput>;
   idempotencyKey: Scalars['String']['input'];
   merchantSerialNumber?: InputMaybe<Scalars['String']['input']>;
   reference: Scalars['String']['input'];
+};
+
+export type StopAgreementInput = {
+  agreementId: Scalars['String']['input'];
+  /** Your key for this attempt (1–40 of A-Z a-z 0-9 . _ : = + -); a retry must send the same. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Required when the API key serves several merchants. */
+  merchantSerialNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** The agreement each time its status or terms change. */
+  agreementUpdated: Agreement;
+  /** A charge each time its status or money changes: one charge, or every charge of the agreement. */
+  chargeUpdated: Charge;
+  /** The payment each time its state or money changes. */
+  paymentUpdated: Payment;
+};
+
+
+export type SubscriptionAgreementUpdatedArgs = {
+  agreementId: Scalars['String']['input'];
+  merchantSerialNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type SubscriptionChargeUpdatedArgs = {
+  agreementId: Scalars['String']['input'];
+  chargeId?: InputMaybe<Scalars['String']['input']>;
+  merchantSerialNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type SubscriptionPaymentUpdatedArgs = {
+  merchantSerialNumber?: InputMaybe<Scalars['String']['input']>;
+  reference: Scalars['String']['input'];
+};
+
+/** RESERVE_CAPTURE reserves the money; capture it later (within 180 days in Norway, 14 in Denmark and Finland). */
+export type TransactionType =
+  | 'DIRECT_CAPTURE'
+  | 'RESERVE_CAPTURE';
+
+/** Give only what changes. Only ACTIVE agreements can be changed. */
+export type UpdateAgreementInput = {
+  agreementId: Scalars['String']['input'];
+  externalId?: InputMaybe<Scalars['String']['input']>;
+  /** Your key for this attempt (1–40 of A-Z a-z 0-9 . _ : = + -); a retry must send the same. */
+  idempotencyKey: Scalars['String']['input'];
+  interval?: InputMaybe<IntervalInput>;
+  merchantAgreementUrl?: InputMaybe<Scalars['String']['input']>;
+  /** Required when the API key serves several merchants. */
+  merchantSerialNumber?: InputMaybe<Scalars['String']['input']>;
+  /** LEGACY only: the new price, in the agreement currency. */
+  price?: InputMaybe<Scalars['Int']['input']>;
+  productDescription?: InputMaybe<Scalars['String']['input']>;
+  productName?: InputMaybe<Scalars['String']['input']>;
+  /** VARIABLE only; the customer is not notified. */
+  suggestedMaxAmount?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A business outcome that stopped the operation: nothing was changed. */
@@ -383,6 +956,19 @@ export type UserFlow =
   | 'PUSH_MESSAGE'
   | 'QR'
   | 'WEB_REDIRECT';
+
+export type _Entity = Agreement | Charge | Payment;
+
+export type _Service = {
+  __typename?: '_Service';
+  sdl: Maybe<Scalars['String']['output']>;
+};
+
+export type Link__Purpose =
+  /** `EXECUTION` features provide metadata necessary for operation execution. */
+  | 'EXECUTION'
+  /** `SECURITY` features provide metadata necessary to securely resolve fields. */
+  | 'SECURITY';
 
 export type PaymentFieldsFragment = { __typename?: 'Payment', id: string, merchantSerialNumber: string, reference: string, pspReference: string | null, state: PaymentState, availableActions: Array<PaymentAction>, captureDeadline: string | null, redirectUrl: string | null, description: string | null, userFlow: UserFlow | null, createdAt: string, updatedAt: string, amount: { __typename?: 'Money', value: number, currency: Currency }, aggregate: { __typename?: 'PaymentAggregate', authorized: { __typename?: 'Money', value: number }, captured: { __typename?: 'Money', value: number }, refunded: { __typename?: 'Money', value: number }, cancelled: { __typename?: 'Money', value: number } }, capturable: { __typename?: 'Money', value: number }, refundable: { __typename?: 'Money', value: number } };
 
@@ -469,7 +1055,7 @@ export type NodeQueryVariables = Exact<{
 }>;
 
 
-export type NodeQuery = { __typename?: 'Query', node: { __typename?: 'Payment', reference: string, merchantSerialNumber: string, state: PaymentState, id: string } | null };
+export type NodeQuery = { __typename?: 'Query', node: { __typename?: 'Agreement', id: string } | { __typename?: 'Charge', id: string } | { __typename?: 'Payment', reference: string, merchantSerialNumber: string, state: PaymentState, id: string } | null };
 
 export const PaymentFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PaymentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Payment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"merchantSerialNumber"}},{"kind":"Field","name":{"kind":"Name","value":"reference"}},{"kind":"Field","name":{"kind":"Name","value":"pspReference"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"amount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}},{"kind":"Field","name":{"kind":"Name","value":"aggregate"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"authorized"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"captured"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"refunded"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cancelled"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"capturable"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"refundable"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"availableActions"}},{"kind":"Field","name":{"kind":"Name","value":"captureDeadline"}},{"kind":"Field","name":{"kind":"Name","value":"redirectUrl"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"userFlow"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<PaymentFieldsFragment, unknown>;
 export const UserErrorFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserErrorFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"UserError"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"vippsErrorCode"}}]}}]} as unknown as DocumentNode<UserErrorFieldsFragment, unknown>;
