@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { configOrExit, DEV_API_KEY, sha256Hex, type Config } from './config/config';
 import { renderBanner } from './dev/banner';
@@ -53,9 +53,13 @@ async function main(): Promise<void> {
 
   let redisUrl = config.redis.url;
   if (!redisUrl) {
+    const dataDir = join(ROOT, '.data', 'redis');
+    // The simulator keeps its payments in memory only: a registry and queues left from an earlier
+    // run would point at payments it no longer knows. Against real Vipps the data is kept.
+    if (simulated) rmSync(dataDir, { recursive: true, force: true });
     try {
       redis = await startPrivateRedis({
-        dataDir: join(ROOT, '.data', 'redis'),
+        dataDir,
         detached: true,
         onOutput: (line) => {
           if (!isRedisChatter(line)) process.stderr.write(`[redis] ${line}\n`);
