@@ -6,26 +6,14 @@ import type { RecurringClient } from '../vipps/recurring-client';
 import type { RecurringReader } from './recurring-reader';
 import type { AgreementRecord, CampaignType, ChargeRecord, Period, PricingType, TransactionType } from './recurring-record';
 import type { RecurringOutcome, RecurringRunner } from './recurring-run';
-import { checkAgreementId, checkCreateAgreement, checkStopAgreement, checkUpdateAgreement, type UpdateAgreementCheck } from './recurring-validation';
+import { checkAgreementId, checkCreateAgreement, checkStopAgreement, checkUpdateAgreement, type CreateAgreementCheck, type UpdateAgreementCheck } from './recurring-validation';
 
 /** Called after an agreement (or charge) changed, once its new state is stored (subscriptions, jobs). */
 export type AgreementChanged = (a: AgreementRecord) => Promise<void>;
 export type ChargeChanged = (c: ChargeRecord) => Promise<void>;
 
-export interface CreateAgreementCommand {
+export interface CreateAgreementCommand extends CreateAgreementCheck {
   idempotencyKey: string;
-  pricing: { type: PricingType; currency: Currency; amount?: number | null; suggestedMaxAmount?: number | null };
-  interval?: Period | null;
-  productName: string;
-  productDescription?: string | null;
-  merchantRedirectUrl: string;
-  /** Defaults to our customer page (`/agreements/manage/<token>`). */
-  merchantAgreementUrl?: string | null;
-  phoneNumber?: string | null;
-  initialCharge?: { amount: number; description: string; transactionType: TransactionType; orderId?: string | null; externalId?: string | null } | null;
-  campaign?: { type: CampaignType; price: number; end?: Date | null; period?: Period | null; interval?: Period | null; eventDate?: Date | null; eventText?: string | null } | null;
-  externalId?: string | null;
-  countryCode?: string | null;
   scope?: string | null;
   skipLandingPage?: boolean | null;
 }

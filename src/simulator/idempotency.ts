@@ -1,3 +1,4 @@
+import { canonicalJson } from '../common/canonical-json';
 import type { SimResponse } from './http';
 
 /**
@@ -52,15 +53,4 @@ export class IdempotencyStore {
 /** A stable fingerprint of a request: method, path and the body with keys in a fixed order. */
 export function fingerprint(method: string, path: string, body: unknown): string {
   return `${method} ${path} ${canonicalJson(body)}`;
-}
-
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
 }
