@@ -11,6 +11,10 @@ export interface BenchSettings {
   connections: number;
   warmupSeconds: number;
   durationSeconds: number;
+  /** `--profile DIR`: benchmarks that support it write CPU/heap profiles there (subscription-fanout). */
+  profileDir?: string;
+  /** `--poll-concurrency N`: overrides startWorkers' pollConcurrency in poller-load (diagnosis). */
+  pollConcurrency?: number;
 }
 
 export interface BenchContext {
@@ -42,6 +46,12 @@ export interface BenchmarkReport {
   name: string;
   description: string;
   measurements: Measurement[];
+  /**
+   * A benchmark whose figures are not req/s (fan-out, pollers) prints this table instead of the
+   * one built from `measurements`; `figures` keeps the same numbers, unformatted, for tools.
+   */
+  table?: { header: string[]; rows: string[][] };
+  figures?: Record<string, unknown>;
   targets: Target[];
   notes: string[];
 }

@@ -5,6 +5,8 @@ import { configOrExit } from '../src/config/config';
 import { startPrivateRedis, type PrivateRedis } from '../src/dev/redis-server';
 import type { Benchmark, BenchContext, BenchSettings } from './benchmark';
 import { graphqlPaymentBench } from './graphql-payment.bench';
+import { pollerLoadBench } from './poller-load.bench';
+import { subscriptionFanoutBench } from './subscription-fanout.bench';
 import { machine, renderReport, targetLine, writeJson, type BenchRun } from './report';
 
 /**
@@ -12,19 +14,20 @@ import { machine, renderReport, targetLine, writeJson, type BenchRun } from './r
  * targets (PASS/MISS) and writes the same to bench/results/latest.json. Benchmarks report; they
  * do not gate: the exit code is 0 even when a target is missed (1 only for bad arguments).
  *
- *   npm run bench -- [--connections 50] [--warmup 2] [--duration 10] [--only graphql-payment]
+ *   npm run bench -- [--connections 50] [--warmup 2] [--duration 10] [--only graphql-payment,subscription-fanout,poller-load]
+ *                    [--profile DIR] [--poll-concurrency N]   (diagnosis: see subscription-fanout, poller-load)
  *
  * Redis: REDIS_URL when set (read through the config module), else a private redis-server on a
  * free loopback port with its data in a temp dir, stopped and removed at the end.
  */
-const BENCHMARKS: Benchmark[] = [graphqlPaymentBench];
+const BENCHMARKS: Benchmark[] = [graphqlPaymentBench, subscriptionFanoutBench, pollerLoadBench];
 
 const RESULTS_FILE = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
 
 function parseArgs(argv: string[]): { settings: BenchSettings; only: string[] } {
   const settings: BenchSettings = { connections: 50, warmupSeconds: 2, durationSeconds: 10 };
   const only: string[] = [];
-  const limits = { connections: [1, 1000], warmup: [0, 60], duration: [1, 120] } as const;
+  const limits = { connections: [1, 1000], warmup: [0, 60], duration: [1, 120], 'poll-concurrency': [1, 1000] } as const;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
     const value = argv[i + 1];
@@ -38,7 +41,11 @@ function parseArgs(argv: string[]): { settings: BenchSettings; only: string[] } 
     if (flag === '--connections') settings.connections = Math.round(number('connections'));
     else if (flag === '--warmup') settings.warmupSeconds = number('warmup');
     else if (flag === '--duration') settings.durationSeconds = number('duration');
-    else if (flag === '--only' && value) {
+    else if (flag === '--poll-concurrency') settings.pollConcurrency = Math.round(number('poll-concurrency'));
+    else if (flag === '--profile' && value) {
+      settings.profileDir = value;
+      i++;
+    } else if (flag === '--only' && value) {
       only.push(...value.split(','));
       i++;
     } else usage(`unknown argument ${flag}`);
@@ -49,7 +56,7 @@ function parseArgs(argv: string[]): { settings: BenchSettings; only: string[] } 
 }
 
 function usage(problem: string): never {
-  process.stderr.write(`bench: ${problem}\nusage: npm run bench -- [--connections N] [--warmup S] [--duration S] [--only name,...]\n`);
+  process.stderr.write(`bench: ${problem}\nusage: npm run bench -- [--connections N] [--warmup S] [--duration S] [--only name,...] [--profile DIR] [--poll-concurrency N]\n`);
   process.exit(1);
 }
 

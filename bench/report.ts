@@ -42,6 +42,12 @@ export function renderReport(run: BenchRun): string {
   for (const b of run.benchmarks) {
     lines.push('');
     lines.push(`## ${b.name}: ${b.description}`);
+    if (b.table) {
+      lines.push(...table(b.table.header, b.table.rows));
+      for (const t of b.targets) lines.push(targetLine(t));
+      for (const note of b.notes) lines.push(`note: ${note}`);
+      continue;
+    }
     const header = ['server', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'ratio vs baseline', 'failed'];
     const rows = b.measurements.map((x) => {
       const f = x.result.failures;
@@ -82,7 +88,7 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
 }
 
-function fmt(value: number): string {
+export function fmt(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   if (Number.isInteger(value)) return String(value);
   return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);

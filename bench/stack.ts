@@ -8,7 +8,7 @@ import { createLogger } from '../src/log/logger';
 import { apiRedis, workerRedis } from '../src/redis/client';
 import { redisKeys, type RedisKeys } from '../src/redis/keys';
 import { startSimulator, type Simulator } from '../src/simulator/server';
-import { createVippsClient } from '../src/vipps/vipps-client';
+import { createVippsClient, type VippsClient } from '../src/vipps/vipps-client';
 
 /**
  * The full stack in-process, wired exactly as `npm run start:api` wires it (createServices,
@@ -23,6 +23,7 @@ export interface BenchStack {
   services: Services;
   redis: Redis;
   sim: Simulator;
+  vipps: VippsClient;
   authorization: string;
   gql<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; text: string; data: T; errors?: unknown[] }>;
   /** Vipps API calls the simulator has received (token requests excluded). */
@@ -30,7 +31,8 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
-export async function startBenchStack(redisUrl: string): Promise<BenchStack> {
+/** `env` adds to (or overrides) the configuration, e.g. `RATE_LIMIT_PER_MINUTE`. */
+export async function startBenchStack(redisUrl: string, env: Record<string, string> = {}): Promise<BenchStack> {
   const sim = await startSimulator({ merchants: [SIMULATOR_MERCHANT], host: '127.0.0.1' });
   const prefix = `bench:${randomBytes(3).toString('hex')}`;
   const config = loadConfig({
@@ -42,6 +44,7 @@ export async function startBenchStack(redisUrl: string): Promise<BenchStack> {
     // The rate limiter runs on every request (its cost is part of what is measured) but must not
     // refuse: at the default 1200 a minute the run would measure 429s after the first second.
     RATE_LIMIT_PER_MINUTE: '100000000',
+    ...env,
   });
   const log = createLogger(config.logLevel);
   const redis = apiRedis(redisUrl);
@@ -69,6 +72,7 @@ export async function startBenchStack(redisUrl: string): Promise<BenchStack> {
     services,
     redis,
     sim,
+    vipps,
     authorization,
     gql,
     vippsCalls: () => sim.ctx.requests.filter((r) => !r.path.toLowerCase().startsWith('/accesstoken')).length,

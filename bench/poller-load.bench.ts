@@ -1,0 +1,366 @@
+import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
+import type { Redis } from 'ioredis';
+import { createServices } from '../src/app/services';
+import { loadConfig, SIMULATOR_MERCHANT } from '../src/config/config';
+import { topics } from '../src/live/live-updates';
+import { createLogger } from '../src/log/logger';
+import { progressVersion } from '../src/payments/payment-tracker';
+import type { PaymentRecord } from '../src/payments/payment-record';
+import { bullPrefix, POLL, QueueName } from '../src/queues/queues';
+import { workerRedis } from '../src/redis/client';
+import { redisKeys } from '../src/redis/keys';
+import { PaymentStore } from '../src/simulator/epayment/payment-store';
+import { startSimulator } from '../src/simulator/server';
+import type { CreatePaymentRequest } from '../src/vipps/api-types';
+import { createVippsClient } from '../src/vipps/vipps-client';
+import { round, target, type Benchmark, type BenchContext, type BenchmarkReport } from './benchmark';
+import { forkRpc, type RpcChild } from './ipc';
+import { quantile } from './load';
+import { fmt } from './report';
+
+/**
+ * Issue 5 (2): PENDING payments (CREATED in Vipps) followed by the real `poll-payment` workers
+ * (`jobs/worker.ts` `startWorkers`, in a child process wired like `npm run start:worker`) against
+ * the simulator (in this process, standing in for Vipps). Webhooks are dropped
+ * (`PUT /simulator/v1/faults {dropWebhooks:true}`) so only polling can notice a change.
+ *
+ * Seeding: each payment is created in the simulator over HTTP through the product's Vipps
+ * client (bounded concurrency), then registered exactly as `PaymentService.create` does after
+ * Vipps answered: `paymentReader.store` (cache + registry), then the `paymentChanged` hook's
+ * steps (`live.publishOnce`, `jobs.pollPayment`: the deterministic poll job, first look after 5 s).
+ *
+ * Measured over a fixed window after a warm-up: (a) Vipps GET payment calls, per reference
+ * (the most in any 60 s, REFERENCE §12 allows 120/min) and in total per second, counted from
+ * every exchange the simulator answers (its request log, `GET /simulator/v1/requests`, keeps only
+ * the last 10 000 requests: two seconds at this rate); (b) for a sample of payments approved
+ * through the simulator's test approve endpoint, spread over the window, the time until the
+ * poller stored AUTHORIZED, seen as the publish on the payment's live channel (published right
+ * after the cache and registry writes).
+ */
+const PAYMENTS = 10_000;
+const SEED_CONCURRENCY = 64;
+const WARMUP_MS = 10_000;
+const WINDOW_MS = 60_000;
+const SAMPLE = 200;
+/** Approvals are spread over this much of the window, so the last ones have time to be noticed inside it. */
+const APPROVE_SPAN_MS = 50_000;
+const GRACE_MS = 20_000;
+const TARGET_P95_MS = 5_000;
+const VIPPS_GET_LIMIT_PER_MINUTE = 120;
+
+const SEED_TIMEOUT_MS = 180_000;
+/** The simulator's own background tick (src/simulator/server.ts TICK_MS). */
+const SIM_TICK_MS = 500;
+
+/**
+ * The simulator applies the clock (expiry, capture deadlines) on every request by walking every
+ * CREATED or capturable payment (`PaymentStore.timedPayments`): O(pending) per request. With
+ * 10 000 pending payments that is ~30 ms per request, so the simulator — not the pollers — sets
+ * the rate (measured: 598 GET/s with 200 pending, 165 GET/s with 2 000, seeding 10 000 took
+ * 880 s). Vipps' cost per request does not grow with a merchant's pending payments, so for this
+ * benchmark only, in this process, the walk runs at most once per SIM_TICK_MS (as the
+ * simulator's own interval tick does) and returns nothing in between. Nothing the clock could
+ * change falls due during the run (expiry is 10 minutes after creation), so the simulator's
+ * answers are the same. Returns the function that restores the original.
+ */
+function throttleSimulatorClockWalk(): () => void {
+  const original = PaymentStore.prototype.timedPayments;
+  let last = Number.NEGATIVE_INFINITY;
+  PaymentStore.prototype.timedPayments = function timedPaymentsThrottled(this: PaymentStore) {
+    const now = performance.now();
+    if (now - last < SIM_TICK_MS) return [];
+    last = now;
+    return original.call(this);
+  };
+  return () => {
+    PaymentStore.prototype.timedPayments = original;
+  };
+}
+
+const GET_PAYMENT = /^\/epayment\/v1\/payments\/([^/]+)$/;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** Most entries of ascending `times` within any `span` ms. */
+function maxInSpan(times: number[], span: number): number {
+  let best = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    while ((times[end] as number) - (times[start] as number) >= span) start++;
+    best = Math.max(best, end - start + 1);
+  }
+  return best;
+}
+
+function stats(samples: number[], qs: number[]): number[] {
+  const sorted = Float64Array.from(samples).sort();
+  return qs.map((q) => quantile(sorted, q));
+}
+
+async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== '0');
+}
+
+async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const value = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
+  return value('used_cpu_user') + value('used_cpu_sys');
+}
+
+async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
+}
+
+export const pollerLoadBench: Benchmark = {
+  name: 'poller-load',
+  description: `${PAYMENTS} CREATED payments followed by the poll-payment workers against the simulator, webhooks dropped`,
+  async run(ctx: BenchContext): Promise<BenchmarkReport> {
+    // Diagnosis only: --poll-concurrency overrides startWorkers' pollConcurrency (default 50).
+    const pollConcurrency = ctx.settings.pollConcurrency;
+    const notes: string[] = [`load average at start of this benchmark: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`];
+    const msn = SIMULATOR_MERCHANT.msn;
+    const getTimes = new Map<string, number[]>();
+    let vippsCalls = 0;
+    let vippsFailures = 0;
+    const restoreSimulator = throttleSimulatorClockWalk();
+    const sim = await startSimulator({
+      merchants: [SIMULATOR_MERCHANT],
+      host: '127.0.0.1',
+      onExchange: (exchange) => {
+        if (exchange.route.api === 'control') return;
+        vippsCalls++;
+        if (exchange.status >= 400) vippsFailures++;
+        const match = exchange.method === 'GET' ? GET_PAYMENT.exec(exchange.path) : null;
+        if (!match) return;
+        const reference = decodeURIComponent(match[1] as string);
+        let times = getTimes.get(reference);
+        if (!times) getTimes.set(reference, (times = []));
+        times.push(performance.now());
+      },
+    });
+    const prefix = `bench:${randomBytes(3).toString('hex')}`;
+    const config = loadConfig({ VIPPS_ENV: 'simulator', VIPPS_BASE_URL: sim.url, REDIS_URL: ctx.redisUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent' });
+    const log = createLogger(config.logLevel);
+    const redis = workerRedis(ctx.redisUrl);
+    const subscriber = workerRedis(ctx.redisUrl);
+    const detector = workerRedis(ctx.redisUrl);
+    const vipps = createVippsClient({ config, redis, log });
+    const services = createServices({ config, redis, subscriber, vipps, log });
+    let worker: RpcChild | undefined;
+    try {
+      const faults = await fetch(`${sim.url}/simulator/v1/faults`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ dropWebhooks: true }),
+      });
+      if (!faults.ok) throw new Error(`PUT /simulator/v1/faults answered ${faults.status}`);
+
+      ctx.progress('poller-load: starting the worker process (startWorkers)');
+      worker = await forkRpc('poller-worker-child');
+      await worker.call('start', { redisUrl: ctx.redisUrl, prefix, simulatorUrl: sim.url, ...(pollConcurrency ? { pollConcurrency } : {}) });
+
+      const tag = randomBytes(3).toString('hex');
+      const references = Array.from({ length: PAYMENTS }, (_, i) => `bench-poll-${tag}-${String(i).padStart(5, '0')}`);
+      const sampled = Array.from({ length: SAMPLE }, (_, j) => references[Math.floor(((j + 0.5) * PAYMENTS) / SAMPLE)] as string);
+      const detectedAt = new Map<string, number>();
+      const keys = redisKeys(prefix);
+      const byChannel = new Map(sampled.map((reference) => [keys.liveChannel(topics.payment(msn, reference)), reference]));
+      detector.on('message', (channel: string, message: string) => {
+        const reference = byChannel.get(channel);
+        if (!reference || detectedAt.has(reference)) return;
+        if ((JSON.parse(message) as PaymentRecord).state === 'AUTHORIZED') detectedAt.set(reference, performance.now());
+      });
+      await detector.subscribe(...byChannel.keys());
+
+      ctx.progress(`poller-load: seeding ${PAYMENTS} payments (simulator create over HTTP, then store + publishOnce + pollPayment, ${SEED_CONCURRENCY} at a time)`);
+      const seedStart = performance.now();
+      const seedDeadline = seedStart + SEED_TIMEOUT_MS;
+      await pool(references, SEED_CONCURRENCY, async (reference) => {
+        if (performance.now() > seedDeadline) throw new Error(`seeding took longer than ${SEED_TIMEOUT_MS / 1000} s`);
+        const body: CreatePaymentRequest = {
+          amount: { value: 49_900, currency: 'NOK' },
+          paymentMethod: { type: 'WALLET' },
+          reference,
+          userFlow: 'WEB_REDIRECT',
+          customerInteraction: 'CUSTOMER_NOT_PRESENT',
+          returnUrl: 'https://shop.example/back',
+          paymentDescription: 'Poller benchmark payment',
+        };
+        const created = await vipps.epayment.createPayment(msn, body, `${reference}-create`);
+        const now = new Date().toISOString();
+        const record: PaymentRecord = {
+          merchantSerialNumber: msn,
+          reference,
+          pspReference: null,
+          state: 'CREATED',
+          amount: { value: 49_900, currency: 'NOK' },
+          aggregate: { authorized: 0, captured: 0, refunded: 0, cancelled: 0 },
+          redirectUrl: created.redirectUrl ?? null,
+          description: 'Poller benchmark payment',
+          userFlow: 'WEB_REDIRECT',
+          createdAt: now,
+          updatedAt: now,
+          authorizedAt: null,
+          captureGuaranteedUntil: null,
+        };
+        await services.paymentReader.store(record);
+        await services.live.publishOnce(topics.payment(msn, reference), progressVersion(record), record);
+        await services.jobs.pollPayment(record);
+      });
+      const seedSeconds = (performance.now() - seedStart) / 1000;
+      ctx.progress(`poller-load: seeded in ${seedSeconds.toFixed(1)} s; warm-up ${WARMUP_MS / 1000} s`);
+      await sleep(WARMUP_MS);
+
+      ctx.progress(`poller-load: measuring ${WINDOW_MS / 1000} s, approving ${SAMPLE} sampled payments over the first ${APPROVE_SPAN_MS / 1000} s`);
+      const workerCpu0 = await worker.call<NodeJS.CpuUsage>('cpu');
+      const mainCpu0 = process.cpuUsage();
+      const redisCpu0 = await redisCpuSeconds(redis);
+      const calls0 = vippsCalls;
+      const failures0 = vippsFailures;
+      const t0 = performance.now();
+      const approvedAt = new Map<string, number>();
+      let approveFailures = 0;
+      let lastProgress = t0;
+      for (let j = 0; j < SAMPLE; j++) {
+        await sleep(t0 + (j * APPROVE_SPAN_MS) / SAMPLE - performance.now());
+        const reference = sampled[j] as string;
+        const at = performance.now();
+        try {
+          await vipps.epayment.forceApprovePayment(msn, reference, { customer: { phoneNumber: '4791234567' } });
+          approvedAt.set(reference, at);
+        } catch {
+          approveFailures++;
+        }
+        if (performance.now() - lastProgress > 10_000) {
+          lastProgress = performance.now();
+          ctx.progress(`poller-load: ${Math.round((lastProgress - t0) / 1000)} s, ${Math.round((vippsCalls - calls0) / ((lastProgress - t0) / 1000))} Vipps calls/s, ${detectedAt.size}/${approvedAt.size} approvals noticed`);
+        }
+      }
+      await sleep(t0 + WINDOW_MS - performance.now());
+      const t1 = performance.now();
+      const windowSeconds = (t1 - t0) / 1000;
+      const calls = vippsCalls - calls0;
+      const failures = vippsFailures - failures0;
+      const workerCpu = await worker.call<NodeJS.CpuUsage>('cpu');
+      const mainCpu = process.cpuUsage(mainCpu0);
+      const redisCpu = (await redisCpuSeconds(redis)) - redisCpu0;
+      const graceEnd = performance.now() + GRACE_MS;
+      while ([...approvedAt.keys()].some((r) => !detectedAt.has(r)) && performance.now() < graceEnd) await sleep(100);
+
+      // (a) Vipps calls.
+      let getsInWindow = 0;
+      let maxPerMinute = 0;
+      let maxPerMinuteRef = '';
+      let followed = 0;
+      const gaps: number[] = [];
+      for (const [reference, times] of getTimes) {
+        const most = maxInSpan(times, 60_000);
+        if (most > maxPerMinute) {
+          maxPerMinute = most;
+          maxPerMinuteRef = reference;
+        }
+        let previous: number | null = null;
+        let inWindow = 0;
+        for (const t of times) {
+          if (t < t0 || t > t1) continue;
+          inWindow++;
+          if (previous !== null) gaps.push(t - previous);
+          previous = t;
+        }
+        getsInWindow += inWindow;
+        if (inWindow > 0) followed++;
+      }
+      const getsPerSecond = getsInWindow / windowSeconds;
+      const pending = PAYMENTS - approvedAt.size / 2; // on average over the window
+      const cadencePerSecond = pending / (POLL.intervalMs / 1000);
+      const [gapP50, gapP95, gapMax] = stats(gaps, [0.5, 0.95, 1]).map((v) => round(v / 1000, 2)) as [number, number, number];
+
+      // (b) Approval → stored AUTHORIZED.
+      const latencies: number[] = [];
+      for (const [reference, at] of approvedAt) {
+        const seen = detectedAt.get(reference);
+        if (seen !== undefined) latencies.push(seen - at);
+      }
+      const undetected = approvedAt.size - latencies.length;
+      const [p50, p95, pMax] = stats(latencies, [0.5, 0.95, 1]).map((v) => round(v, 0)) as [number, number, number];
+      const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
+      const workerBusy = round((cpuSeconds(workerCpu) - cpuSeconds(workerCpu0)) / windowSeconds, 2);
+      const mainBusy = round(cpuSeconds(mainCpu) / windowSeconds, 2);
+      const redisBusy = round(redisCpu / windowSeconds, 2);
+
+      notes.push(`simulator: its per-request clock walk over every pending payment (O(pending), ~30 ms per request at 10 000) is throttled to once per ${SIM_TICK_MS} ms in this benchmark only (see throttleSimulatorClockWalk); unthrottled, the simulator serves ~165 GET/s at 2 000 pending and is the bottleneck, not the pollers`);
+      notes.push(`seeded ${PAYMENTS} payments in ${seedSeconds.toFixed(1)} s (${Math.round(PAYMENTS / seedSeconds)}/s): simulator create over HTTP with the product's Vipps client, then paymentReader.store + live.publishOnce + jobs.pollPayment as PaymentService.create does; ${WARMUP_MS / 1000} s warm-up before the ${round(windowSeconds, 1)} s window`);
+      notes.push(`the cadence (first look after ${POLL.firstDelayMs / 1000} s, then every ${POLL.intervalMs / 1000} s) asks for ${Math.round(cadencePerSecond)} GET/s for ~${Math.round(pending)} pending payments; the workers made ${Math.round(getsPerSecond)}/s (ratio column), ${followed} payments looked at in the window`);
+      notes.push(`time between two looks at one payment in the window: p50 ${gapP50} s, p95 ${gapP95} s, max ${gapMax} s (cadence: ${POLL.intervalMs / 1000} s)`);
+      notes.push(`busiest reference: ${maxPerMinute} GET payment calls in one 60 s span (${maxPerMinuteRef}), whole run; Vipps allows ${VIPPS_GET_LIMIT_PER_MINUTE}/min per reference`);
+      notes.push(`all Vipps calls in the window: ${Math.round(calls / windowSeconds)}/s (token calls included), ${failures} answered ≥ 400; approvals that failed: ${approveFailures}`);
+      notes.push(`CPU busy during the window (cores): worker process ${workerBusy}, this process (simulator + orchestration) ${mainBusy}, redis-server ${Number.isFinite(redisBusy) ? redisBusy : 'n/a'}; on ${loadavg()[0]?.toFixed(2)} load average at the end`);
+      notes.push(`approval → stored: approval sent (test approve endpoint) until the poller's publish on the payment's live channel, which follows the cache and registry writes; ${approvedAt.size} approvals over ${APPROVE_SPAN_MS / 1000} s, up to ${GRACE_MS / 1000} s grace after the window`);
+
+      const rows = [
+        [
+          `poll-payment workers (1 process, concurrency ${pollConcurrency ?? '50, the default'})`,
+          String(PAYMENTS),
+          String(Math.round(getsPerSecond)),
+          (getsPerSecond / cadencePerSecond).toFixed(3),
+          String(maxPerMinute),
+          `${fmt(gapP50)} / ${fmt(gapP95)}`,
+          fmt(p50),
+          fmt(p95),
+          fmt(pMax),
+          String(undetected),
+        ],
+      ];
+      return {
+        name: this.name,
+        description: this.description,
+        measurements: [],
+        table: {
+          header: ['workers', 'pending', 'GET/s', 'ratio vs cadence', 'max GET/60 s per ref', 'poll gap p50/p95 s', 'detect p50 ms', 'detect p95 ms', 'max ms', 'undetected'],
+          rows,
+        },
+        figures: {
+          payments: PAYMENTS,
+          seedSeconds: round(seedSeconds, 2),
+          windowSeconds: round(windowSeconds, 2),
+          getPaymentPerSecond: round(getsPerSecond, 1),
+          cadencePerSecond: round(cadencePerSecond, 1),
+          vippsCallsPerSecond: round(calls / windowSeconds, 1),
+          vippsFailures: failures,
+          maxGetPerReferenceIn60s: maxPerMinute,
+          pollGapSeconds: { p50: gapP50, p95: gapP95, max: gapMax },
+          detectionMs: { p50, p95, max: pMax, samples: latencies.length, undetected },
+          cpuCores: { worker: workerBusy, simulatorAndOrchestrator: mainBusy, redis: redisBusy },
+        },
+        targets: [
+          target(`max GET payment calls per reference in any 60 s (Vipps: ${VIPPS_GET_LIMIT_PER_MINUTE}/min)`, maxPerMinute, '<=', VIPPS_GET_LIMIT_PER_MINUTE),
+          target(`p95 approval → AUTHORIZED stored, polling only, ${PAYMENTS} pending`, p95, '<=', TARGET_P95_MS, 'ms'),
+          target('approvals not noticed within the window + grace, failed approvals, Vipps calls answered ≥ 400', undetected + approveFailures + failures, '<=', 0),
+        ],
+        notes,
+      };
+    } finally {
+      ctx.progress('poller-load: stopping the worker and cleaning up');
+      await worker?.stop(30_000);
+      for (const name of Object.values(QueueName)) await services.jobs.queue(name).obliterate({ force: true }).catch(() => undefined);
+      await deleteKeys(redis, `${prefix}:`).catch(() => undefined);
+      await deleteKeys(redis, bullPrefix(prefix)).catch(() => undefined);
+      await services.close();
+      detector.disconnect();
+      subscriber.disconnect();
+      redis.disconnect();
+      await sim.close();
+      restoreSimulator();
+    }
+  },
+};
