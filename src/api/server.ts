@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
@@ -17,6 +18,7 @@ import { WEBHOOK_PATH } from '../webhooks/webhook-events';
 import { handleGraphQL, readBody, sendJson } from './graphql-http';
 import { Metrics } from './metrics';
 import { queryLimitsRule } from './query-limits';
+import { subscriptionExecution } from './subscriptions';
 
 export interface ApiServerOptions {
   schema: GraphQLSchema;
@@ -51,7 +53,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const wsCleanup = useServer<Record<string, unknown> | undefined, { caller?: Caller }>(
     {
       schema,
-      validate: (wsSchema, document) => validate(wsSchema, document, [...specifiedRules, queryLimitsRule()]),
+      ...subscriptionExecution(schema),
       onConnect: (ctx) => {
         const params = ctx.connectionParams as { authorization?: unknown } | undefined;
         const authorization = typeof params?.authorization === 'string' ? params.authorization : undefined;
@@ -70,9 +72,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     },
     wsServer,
   );
+  const introspection = options.introspection ?? services.config.graphql.introspection;
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
-    introspection: options.introspection ?? services.config.graphql.introspection,
+    introspection,
     validationRules: [queryLimitsRule()],
     includeStacktraceInErrorResponses: false,
     formatError: formatError(log),
@@ -84,6 +87,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       // A subgraph schema turns on federated tracing (ftv1) by default; we report to no GraphOS, and
       // per-resolver timings are not for any caller who asks with the header.
       ApolloServerPluginInlineTraceDisabled(),
+      // The API process runs with NODE_ENV=production (graphql-js skips its development checks);
+      // the landing page follows introspection instead, so Sandbox still opens where it can work.
+      introspection ? ApolloServerPluginLandingPageLocalDefault() : ApolloServerPluginLandingPageProductionDefault(),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
     ],
   });
