@@ -5,7 +5,7 @@ import { createServices } from '../src/app/services';
 import { loadConfig, SIMULATOR_MERCHANT } from '../src/config/config';
 import { topics } from '../src/live/live-updates';
 import { createLogger } from '../src/log/logger';
-import { progressVersion } from '../src/payments/payment-tracker';
+import { progressVersion } from '../src/payments/payment-version';
 import type { PaymentRecord } from '../src/payments/payment-record';
 import { bullPrefix, POLL, QueueName } from '../src/queues/queues';
 import { workerRedis } from '../src/redis/client';

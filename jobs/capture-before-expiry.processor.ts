@@ -33,7 +33,7 @@ interface Reservation {
 async function reservationOf(services: Services, data: CaptureBeforeExpiryData): Promise<Reservation | null> {
   const { msn, reference, agreementId, chargeId } = data;
   if (reference) {
-    const payment = await services.paymentTracker.observe(msn, reference);
+    const payment = await services.paymentReader.refresh(msn, reference);
     if (!payment || capturable(payment) === 0) return null;
     return {
       name: `payment ${reference}`,

@@ -10,7 +10,7 @@ import type { PollPaymentData } from '../src/queues/queues';
 export function pollPaymentProcessor(services: Services) {
   return async (job: Job<PollPaymentData>, token?: string): Promise<string> => {
     const { msn, reference, since, expiresAt } = job.data;
-    const payment = await services.paymentTracker.observe(msn, reference);
+    const payment = await services.paymentReader.refresh(msn, reference);
     if (!payment) return 'unknown to Vipps';
     if (payment.state !== 'CREATED') return payment.state;
     const delay = nextPollDelay(Date.now(), since, expiresAt);

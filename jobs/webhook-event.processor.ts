@@ -10,7 +10,7 @@ export function webhookEventProcessor(services: Services) {
   return async (job: Job<WebhookEventData>): Promise<string> => {
     const { msn, reference, agreementId, chargeId } = job.data;
     if (reference) {
-      const payment = await services.paymentTracker.observe(msn, reference);
+      const payment = await services.paymentReader.refresh(msn, reference);
       return payment ? payment.state : 'unknown to Vipps';
     }
     if (agreementId && chargeId) {

@@ -10,7 +10,7 @@ import { PaymentCache } from '../payments/payment-cache';
 import { PaymentReader } from '../payments/payment-reader';
 import type { PaymentRecord } from '../payments/payment-record';
 import { PaymentRegistry } from '../payments/payment-registry';
-import { PaymentTracker, progressVersion } from '../payments/payment-tracker';
+import { progressVersion } from '../payments/payment-version';
 import { PaymentService } from '../payments/payment.service';
 import type { AgreementRecord, ChargeRecord } from '../recurring/recurring-record';
 import { RecurringTracker } from '../recurring/recurring-tracker';
@@ -38,7 +38,6 @@ export interface Services {
   jobs: JobScheduler;
   paymentReader: PaymentReader;
   paymentRegistry: PaymentRegistry;
-  paymentTracker: PaymentTracker;
   recurringTracker: RecurringTracker;
   payments: PaymentService;
   statusTokens: StatusTokens;
@@ -69,20 +68,19 @@ export function createServices(deps: ServiceDeps): Services {
   const jobs = new JobScheduler(redis, config.redis.prefix, config.capture.marginSeconds, log);
   const paymentRegistry = new PaymentRegistry(redis, keys);
   const paymentCache = new PaymentCache(redis, keys, log);
-  const paymentReader = new PaymentReader(vipps.epayment, paymentCache, paymentRegistry, log);
-  const ledger = new IdempotencyLedger(redis, keys, log);
-  const recurringCache = new RecurringCache(redis, keys, log);
-  const recurringReader = new RecurringReader(vipps.recurring, recurringCache);
-  const recurringRunner = new RecurringRunner(ledger, log);
-  const statusTokens = new StatusTokens(config.signingSecret);
-  const agreementLinks = new AgreementLinks(config.signingSecret, config.publicUrl, redis, keys, log);
-
   /** After a payment's new state is stored: tell subscribers once, and keep its jobs current. */
   const paymentChanged = async (p: PaymentRecord): Promise<void> => {
     await live.publishOnce(topics.payment(p.merchantSerialNumber, p.reference), progressVersion(p), p);
     if (p.state === 'CREATED') await jobs.pollPayment(p);
     if (p.state === 'AUTHORIZED') await jobs.scheduleCaptureDeadline(p);
   };
+  const paymentReader = new PaymentReader(vipps.epayment, paymentCache, paymentRegistry, log, paymentChanged);
+  const ledger = new IdempotencyLedger(redis, keys, log);
+  const recurringCache = new RecurringCache(redis, keys, log);
+  const recurringReader = new RecurringReader(vipps.recurring, recurringCache);
+  const recurringRunner = new RecurringRunner(ledger, log);
+  const statusTokens = new StatusTokens(config.signingSecret);
+  const agreementLinks = new AgreementLinks(config.signingSecret, config.publicUrl, redis, keys, log);
 
   /** Agreements and charges: published once per stored change (each charge on its own topic and its agreement's). */
   // A failed announcement is logged, never turned into an error of an operation that is done.
@@ -115,9 +113,8 @@ export function createServices(deps: ServiceDeps): Services {
     jobs,
     paymentReader,
     paymentRegistry,
-    paymentTracker: new PaymentTracker(paymentReader, paymentCache, paymentChanged, log),
     recurringTracker: new RecurringTracker(recurringReader, recurringCache, agreementChanged, chargeChanged, log),
-    payments: new PaymentService(vipps.epayment, vipps.orderManagement, paymentReader, ledger, log, paymentChanged, statusTokens),
+    payments: new PaymentService(vipps.epayment, vipps.orderManagement, paymentReader, ledger, log, statusTokens),
     statusTokens,
     recurringReader,
     agreements: new AgreementService(vipps.recurring, recurringReader, recurringRunner, agreementLinks, agreementChanged, chargeChanged),

@@ -7,6 +7,9 @@ import { authorizedAt, fromVipps, toEventRecord } from './payment-mapper';
 import type { PaymentEventRecord, PaymentRecord } from './payment-record';
 import type { PaymentRegistry } from './payment-registry';
 
+/** Called after a payment changed, once its new state is stored (subscriptions, jobs). */
+export type PaymentChanged = (p: PaymentRecord) => Promise<void>;
+
 export interface PaymentKey {
   msn: string;
   reference: string;
@@ -29,6 +32,8 @@ export class PaymentReader {
     private readonly cache: PaymentCache,
     private readonly registry: PaymentRegistry,
     private readonly log: Logger,
+    /** Told of each change once it is stored (subscriptions, jobs). */
+    private readonly changed: PaymentChanged = async () => {},
   ) {}
 
   async loadMany(keys: readonly PaymentKey[]): Promise<(PaymentRecord | null)[]> {
@@ -51,14 +56,27 @@ export class PaymentReader {
     });
   }
 
-  /** Keep a payment we now know the state of: cache and registry. */
+  /**
+   * Keep a payment we now know the state of: registry and cache. Whoever learns of a change — a
+   * query, a mutation, a poll, a webhook — it is announced here, once it is stored (STYLE 9). A
+   * record older than what we have (reads can race) is dropped.
+   */
   async store(p: PaymentRecord): Promise<void> {
+    let outcome = { written: true, changed: true };
     try {
-      await this.registry.record(p);
+      outcome = await this.registry.record(p);
     } catch (error) {
       this.log.warn({ err: error, reference: p.reference }, 'payment registry write failed');
     }
+    if (!outcome.written) return;
     await this.cache.putMany([p]);
+    if (!outcome.changed) return;
+    await this.cache.forgetEvents(p.merchantSerialNumber, p.reference);
+    try {
+      await this.changed(p);
+    } catch (error) {
+      this.log.warn({ err: error, reference: p.reference }, 'could not announce a payment change');
+    }
   }
 
   forgetEvents(p: PaymentRecord): Promise<void> {
@@ -81,12 +99,13 @@ export class PaymentReader {
       throw error;
     }
     let record = fromVipps(msn, response, known, new Date());
+    let events: PaymentEventRecord[] | null = null;
     if (record.state === 'AUTHORIZED' && !record.authorizedAt && !record.captureGuaranteedUntil) {
-      const events = (await this.vipps.getPaymentEvents(msn, reference)).map(toEventRecord);
+      events = (await this.vipps.getPaymentEvents(msn, reference)).map(toEventRecord);
       record = { ...record, authorizedAt: authorizedAt(events) };
-      await this.cache.putEvents(record, events);
     }
     await this.store(record);
+    if (events) await this.cache.putEvents(record, events);
     return record;
   }
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../redis/keys';
 import type { PaymentRecord, PaymentState, UserFlow } from './payment-record';
+import { progressRank, progressVersion } from './payment-version';
 
 /**
  * ePayment has no list endpoint, so we keep a registry of every payment we create or learn of
@@ -25,20 +26,26 @@ export interface RegistryPage {
 
 /**
  * Write meta, index by creation time, and move the payment between state sets, atomically.
- * A state never moves back to CREATED (webhooks and polls may arrive out of order).
+ * Progress only moves forward (webhooks and polls may arrive out of order, reads may race): a
+ * record that is behind the stored one (back to CREATED, or less money moved) is not written. Returns the state kept and 1 when the progress version (state
+ * and amounts) differs from the stored one.
  */
 const RECORD_SCRIPT = `
 local old = redis.call('HGET', KEYS[1], 'state')
+local oldVersion = redis.call('HGET', KEYS[1], 'version')
+local oldProgress = tonumber(redis.call('HGET', KEYS[1], 'progress') or '-1')
 local state = ARGV[3]
-if old and old ~= 'CREATED' and state == 'CREATED' then state = old end
-for i = 5, #ARGV, 2 do
+if (old and old ~= 'CREATED' and state == 'CREATED') or tonumber(ARGV[5]) < oldProgress then return { old, 0, 0 } end
+redis.call('HSET', KEYS[1], 'progress', ARGV[5])
+for i = 6, #ARGV, 2 do
   if ARGV[i + 1] == '' then redis.call('HDEL', KEYS[1], ARGV[i]) else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 end
 redis.call('HSET', KEYS[1], 'state', state)
 redis.call('ZADD', KEYS[2], 'NX', ARGV[2], ARGV[1])
 if old and old ~= state then redis.call('ZREM', ARGV[4] .. old, ARGV[1]) end
 redis.call('ZADD', ARGV[4] .. state, 'NX', ARGV[2], ARGV[1])
-return state
+local version = redis.call('HGET', KEYS[1], 'version')
+return { state, (oldVersion == version) and 0 or 1, 1 }
 `;
 
 /**
@@ -90,8 +97,11 @@ export class PaymentRegistry {
     redis.defineCommand('vgRegistryPage', { lua: PAGE_SCRIPT });
   }
 
-  /** Record a payment we created or learnt of, or its new state. Returns the state kept. */
-  async record(p: PaymentRecord): Promise<PaymentState> {
+  /**
+   * Record a payment we created or learnt of, or its new state: whether it was written (not
+   * behind what we had) and whether it moved.
+   */
+  async record(p: PaymentRecord): Promise<{ written: boolean; changed: boolean }> {
     const msn = p.merchantSerialNumber;
     const fields: Record<string, string> = {
       createdAt: p.createdAt,
@@ -100,11 +110,13 @@ export class PaymentRegistry {
       userFlow: p.userFlow ?? '',
       redirectUrl: p.redirectUrl ?? '',
       authorizedAt: p.authorizedAt ?? '',
+      version: progressVersion(p),
     };
-    const args = [p.reference, String(Date.parse(p.createdAt)), p.state, this.keys.paymentStateIndex(msn, '')];
+    const args = [p.reference, String(Date.parse(p.createdAt)), p.state, this.keys.paymentStateIndex(msn, ''), String(progressRank(p))];
     for (const [name, value] of Object.entries(fields)) args.push(name, value);
-    const command = (this.redis as unknown as Record<string, (...a: string[]) => Promise<string>>).vgRegistryRecord as (...a: string[]) => Promise<string>;
-    return (await command.call(this.redis, this.keys.paymentMeta(msn, p.reference), this.keys.paymentIndex(msn), ...args)) as PaymentState;
+    const command = (this.redis as unknown as Record<string, (...a: string[]) => Promise<[string, number, number]>>).vgRegistryRecord as (...a: string[]) => Promise<[string, number, number]>;
+    const [, changed, written] = await command.call(this.redis, this.keys.paymentMeta(msn, p.reference), this.keys.paymentIndex(msn), ...args);
+    return { written: Number(written) === 1, changed: Number(changed) === 1 };
   }
 
   async meta(msn: string, reference: string): Promise<PaymentMeta | null> {

@@ -45,8 +45,6 @@ interface Decided<B> {
   body: B;
 }
 
-/** Called after a payment changed, once its new state is stored (subscriptions, jobs). */
-export type PaymentChanged = (p: PaymentRecord) => Promise<void>;
 
 /**
  * Money mutations on payments. Each one: checks the input, reads the payment fresh from Vipps,
@@ -61,7 +59,6 @@ export class PaymentService {
     private readonly reader: PaymentReader,
     private readonly ledger: IdempotencyLedger,
     private readonly log: Logger,
-    private readonly changed: PaymentChanged = async () => {},
     private readonly statusTokens: StatusTokens | null = null,
   ) {}
 
@@ -102,7 +99,6 @@ export class PaymentService {
         captureGuaranteedUntil: null,
       };
       await this.reader.store(record);
-      await this.announce(record);
       return record.reference;
     });
   }
@@ -169,8 +165,6 @@ export class PaymentService {
       if (!base) return reference;
       const updated = applyModification(base, result, new Date());
       await this.reader.store(updated);
-      await this.reader.forgetEvents(updated);
-      await this.announce(updated);
       return reference;
     }, () => current);
   }
@@ -250,15 +244,6 @@ export class PaymentService {
       throw new UserFacingError({ code: ErrorCode.INVALID_URL, message: `The return URL is too long to add a status token to: keep it under ${MAX_RETURN_URL_LENGTH - (text.length - cmd.returnUrl.length)} characters.`, field: ['input', 'returnUrl'] });
     }
     return text;
-  }
-
-  /** Listeners learn of the change; their failure must not turn a done operation into an error. */
-  private async announce(p: PaymentRecord): Promise<void> {
-    try {
-      await this.changed(p);
-    } catch (error) {
-      this.log.warn({ err: error, reference: p.reference }, 'could not announce a payment change');
-    }
   }
 
   private async finish(msn: string, key: string, fingerprint: string, outcome: PaymentOutcome): Promise<PaymentOutcome> {
