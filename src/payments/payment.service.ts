@@ -1,8 +1,7 @@
 import { ErrorCode, UserFacingError, type UserErrorData } from '../common/error-code';
-import { checkIdempotencyKey } from '../common/idempotency-key';
 import { IdempotencyLedger, ledgerFingerprint } from '../common/idempotency-ledger';
+import { runIdempotent } from '../common/idempotent-run';
 import type { Currency } from '../common/money';
-import { isTransient, isVippsRefusal } from '../common/vipps-failure';
 import type { Logger } from '../log/logger';
 import type { CreatePaymentRequest, ModificationResponse, Receipt } from '../vipps/api-types';
 import type { EpaymentClient } from '../vipps/epayment-client';
@@ -169,11 +168,8 @@ export class PaymentService {
     }, () => current);
   }
 
-  /**
-   * The idempotent frame around every mutation: ledger, decision, the Vipps call, and how each
-   * kind of failure ends (see `IdempotencyLedger`).
-   */
-  private async run<B>(
+  /** Payments in the idempotent frame (`runIdempotent`): how outcomes and failures read. */
+  private run<B>(
     msn: string,
     key: string,
     operation: string,
@@ -183,47 +179,21 @@ export class PaymentService {
     act: (decided: Decided<B>) => Promise<string>,
     paymentForErrors: () => PaymentRecord | undefined = () => undefined,
   ): Promise<PaymentOutcome> {
-    try {
-      checkIdempotencyKey(key);
-    } catch (error) {
-      return failed(reference, (error as UserFacingError).error);
-    }
-    const fingerprint = ledgerFingerprint(operation, input);
-    const begun = await this.ledger.begin<Decided<B>, PaymentOutcome>(msn, key, fingerprint);
-    if (begun.kind === 'replay') return begun.outcome;
-    if (begun.kind === 'conflict') return failed(reference, conflict());
-    if (begun.kind === 'in-progress') return failed(reference, inProgress());
-
-    let decided: Decided<B>;
-    if (begun.kind === 'resume') {
-      decided = begun.request;
-    } else {
-      try {
-        decided = await decide();
-      } catch (error) {
-        // Refused before Vipps was asked to act: show the payment only when it was found.
-        const known = paymentForErrors() ? reference : null;
-        if (error instanceof UserFacingError) return this.finish(msn, key, fingerprint, failed(known, error.error));
-        await this.ledger.release(msn, key);
-        if (isTransient(error)) return failed(known, explainVippsFailure(error as VippsError));
-        throw error;
-      }
-      await this.ledger.sending(msn, key, fingerprint, decided);
-    }
-    try {
-      const acted = await act(decided);
-      return this.finish(msn, key, fingerprint, { reference: acted, errors: [], amount: movedAmount(decided.body) });
-    } catch (error) {
-      if (isVippsRefusal(error)) {
-        return this.finish(msn, key, fingerprint, { ...failed(reference, explainVippsFailure(error, paymentForErrors(), { operation, reference: sentReference(decided.body) })), amount: movedAmount(decided.body) });
-      }
-      await this.ledger.sending(msn, key, fingerprint, decided, true);
-      if (isTransient(error)) {
-        this.log.warn({ err: error, operation, reference }, 'Vipps did not confirm a payment operation; a retry with the same key will resend it');
-        return { ...failed(reference, explainVippsFailure(error as VippsError, paymentForErrors())), amount: movedAmount(decided.body) };
-      }
-      throw error;
-    }
+    return runIdempotent<Decided<B>, PaymentOutcome>(this.ledger, this.log, {
+      msn,
+      key,
+      fingerprint: ledgerFingerprint(operation, input),
+      decide,
+      act: async (decided) => ({ reference: await act(decided), errors: [], amount: movedAmount(decided.body) }),
+      failed: (error, at) => {
+        if (typeof at === 'object') return { ...failed(reference, error), amount: movedAmount(at.decided.body) };
+        // Refused while deciding: show the payment only when it was found.
+        return failed(at === 'deciding' && !paymentForErrors() ? null : reference, error);
+      },
+      explain: (error, decided) =>
+        decided ? explainVippsFailure(error, paymentForErrors(), { operation, reference: sentReference(decided.body) }) : explainVippsFailure(error),
+      about: { operation, reference },
+    });
   }
 
   /**
@@ -246,10 +216,6 @@ export class PaymentService {
     return text;
   }
 
-  private async finish(msn: string, key: string, fingerprint: string, outcome: PaymentOutcome): Promise<PaymentOutcome> {
-    await this.ledger.done(msn, key, fingerprint, outcome);
-    return outcome;
-  }
 }
 
 function createBody(cmd: CreatePaymentCommand, reference: string): CreatePaymentRequest {
@@ -292,14 +258,4 @@ function notFound(reference: string): UserErrorData {
   return { code: ErrorCode.NOT_FOUND, message: `Payment ${reference} was not found.`, field: ['input', 'reference'] };
 }
 
-function conflict(): UserErrorData {
-  return {
-    code: ErrorCode.IDEMPOTENCY_CONFLICT,
-    message: 'This idempotency key was already used with different details. Use a new key for a new operation.',
-    field: ['input', 'idempotencyKey'],
-  };
-}
 
-function inProgress(): UserErrorData {
-  return { code: ErrorCode.OPERATION_IN_PROGRESS, message: 'The same request is being processed right now. Try again in a moment with the same idempotency key.' };
-}
