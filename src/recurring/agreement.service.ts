@@ -1,10 +1,9 @@
 import { ErrorCode, userError } from '../common/error-code';
-import type { Currency } from '../common/money';
 import type { AgreementLinks } from '../agreement-page/agreement-links';
 import type { DraftAgreementRequest, PatchAgreementRequest } from '../vipps/api-types';
 import type { RecurringClient } from '../vipps/recurring-client';
 import type { RecurringReader } from './recurring-reader';
-import type { AgreementRecord, CampaignType, ChargeRecord, Period, PricingType, TransactionType } from './recurring-record';
+import type { AgreementRecord, ChargeRecord } from './recurring-record';
 import type { RecurringOutcome, RecurringRunner } from './recurring-run';
 import { checkAgreementId, checkCreateAgreement, checkStopAgreement, checkUpdateAgreement, type CreateAgreementCheck, type UpdateAgreementCheck } from './recurring-validation';
 
