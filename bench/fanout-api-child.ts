@@ -11,7 +11,8 @@ import { startBenchStack, type BenchStack } from './stack';
  * stack as `bench/stack.ts` wires it (createServices, buildGraphQLSchema, startApiServer with
  * graphql-ws on /graphql) with its in-process simulator, and the per-key rate limit set out of
  * reach. `start` creates one payment through the createPayment mutation and approves it in the
- * simulator (no worker runs here, so nothing is published until the benchmark captures).
+ * simulator, then reads it back so the approval is stored before anyone subscribes (no worker runs
+ * here, so nothing is published after that until the benchmark captures).
  */
 let stack: BenchStack | undefined;
 let channel = '';
@@ -36,6 +37,10 @@ serveRpc({
     });
     if (created.errors || created.data.createPayment.errors.length > 0) throw new Error(`createPayment failed: ${created.text}`);
     await stack.vipps.epayment.forceApprovePayment(SIMULATOR_MERCHANT.msn, reference, { customer: { phoneNumber: '4791234567' } });
+    // Store the approval now, as the worker's poll or the webhook would have: otherwise the first
+    // capture's own read of the payment learns of it and publishes AUTHORIZED ahead of the
+    // capture's update (every reader announces what it stores), one publish more than the rounds.
+    await stack.services.paymentReader.refresh(SIMULATOR_MERCHANT.msn, reference);
     channel = stack.keys.liveChannel(topics.payment(SIMULATOR_MERCHANT.msn, reference));
     return { url: stack.url, authorization: stack.authorization, channel };
   },

@@ -1,0 +1,69 @@
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { Redis } from 'ioredis';
+import { startApiServer, type ApiServer } from '../src/api/server';
+import { createServices, type Services } from '../src/app/services';
+import { loadConfig } from '../src/config/config';
+import { buildGraphQLSchema } from '../src/graphql/schema';
+import { createLogger } from '../src/log/logger';
+import { apiRedis, workerRedis } from '../src/redis/client';
+import { redisKeys } from '../src/redis/keys';
+import { WEBHOOK_PATH } from '../src/webhooks/webhook-events';
+import { ensureWebhooks } from '../src/webhooks/webhook-registration';
+import { createVippsClient } from '../src/vipps/vipps-client';
+import { serveRpc } from './ipc';
+
+/**
+ * The API process of the poller benchmark's webhooks-on variant, wired as `src/api/main.ts`
+ * wires `npm run start:api` against the simulator: createServices on the API's Redis connection
+ * (after it is ready), startApiServer on PORT, then `ensureWebhooks` registers
+ * `PUBLIC_URL/webhooks/vipps` with the simulator for every event. PUBLIC_URL points at this
+ * process (a free loopback port picked first), so the receiver verifies the signatures the
+ * simulator makes for that URL and enqueues the events for the worker process.
+ */
+let server: ApiServer | undefined;
+let services: Services | undefined;
+let redis: Redis | undefined;
+let subscriber: Redis | undefined;
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const address = probe.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+serveRpc({
+  start: async ({ redisUrl, prefix, simulatorUrl }: { redisUrl: string; prefix: string; simulatorUrl: string }) => {
+    const port = await freePort();
+    const config = loadConfig({
+      VIPPS_ENV: 'simulator',
+      VIPPS_BASE_URL: simulatorUrl,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      LOG_LEVEL: 'silent',
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+    });
+    const log = createLogger(config.logLevel);
+    redis = apiRedis(redisUrl);
+    subscriber = workerRedis(redisUrl);
+    await once(redis, 'ready');
+    const vipps = createVippsClient({ config, redis, log });
+    services = createServices({ config, redis, subscriber, vipps, log });
+    server = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1', port: config.port });
+    const webhookUrl = `${config.publicUrl}${WEBHOOK_PATH}`;
+    await ensureWebhooks(vipps, redis, redisKeys(config.redis.prefix), config.vipps.merchants.map((m) => m.msn), webhookUrl, log);
+    return { url: server.url, webhookUrl };
+  },
+  cpu: () => process.cpuUsage(),
+  stop: async () => {
+    await server?.close();
+    await services?.close();
+    subscriber?.disconnect();
+    redis?.disconnect();
+  },
+});
