@@ -79,18 +79,12 @@ export class PaymentReader {
     }
   }
 
-  forgetEvents(p: PaymentRecord): Promise<void> {
-    return this.cache.forgetEvents(p.merchantSerialNumber, p.reference);
-  }
-
   private async fetch(msn: string, reference: string): Promise<PaymentRecord | null> {
-    let known;
-    try {
-      known = await this.registry.meta(msn, reference);
-    } catch (error) {
+    // What we recorded and what Vipps says are independent reads: make them at the same time.
+    const meta = this.registry.meta(msn, reference).catch((error: unknown) => {
       this.log.warn({ err: error }, 'payment registry read failed');
-      known = null;
-    }
+      return null;
+    });
     let response;
     try {
       response = await this.vipps.getPayment(msn, reference);
@@ -98,6 +92,7 @@ export class PaymentReader {
       if (error instanceof VippsNotFoundError) return null;
       throw error;
     }
+    const known = await meta;
     let record = fromVipps(msn, response, known, new Date());
     let events: PaymentEventRecord[] | null = null;
     if (record.state === 'AUTHORIZED' && !record.authorizedAt && !record.captureGuaranteedUntil) {
