@@ -9,6 +9,11 @@ import { verifyStatusToken } from './status-token';
  */
 export class Authenticator {
   private readonly byHash: ReadonlyMap<string, ApiKeyConfig>;
+  /**
+   * Callers of keys already seen, by credential, so a busy key is hashed once rather than per
+   * request. Only valid keys get in, so it holds at most one entry per configured key.
+   */
+  private readonly byCredential = new Map<string, Caller>();
 
   constructor(
     keys: readonly ApiKeyConfig[],
@@ -26,8 +31,12 @@ export class Authenticator {
       if (!claims) throw unauthenticated('The status token is invalid or has expired.');
       return { kind: 'status-token', msn: claims.msn, reference: claims.reference };
     }
+    const known = this.byCredential.get(credential);
+    if (known) return known;
     const key = this.byHash.get(createHash('sha256').update(credential).digest('hex'));
     if (!key) throw unauthenticated('The API key is not valid.');
-    return { kind: 'api-key', keyId: key.id, scopes: new Set(key.scopes), merchants: key.merchants };
+    const caller: Caller = { kind: 'api-key', keyId: key.id, scopes: new Set(key.scopes), merchants: key.merchants };
+    this.byCredential.set(credential, caller);
+    return caller;
   }
 }

@@ -4,7 +4,7 @@ import { Currency, Money } from '../graphql/money.type';
 import { PageInfo } from '../graphql/page-info.type';
 import type { AuditEntry as AuditEntryRecord } from './audit-entry';
 
-@ObjectType({ description: 'One money mutation: who, what, on which payment, agreement or charge, how much, and how it ended.' })
+@ObjectType({ simpleResolvers: true, description: 'One money mutation: who, what, on which payment, agreement or charge, how much, and how it ended.' })
 export class AuditEntry {
   @Field(() => ID, { description: 'The entry id (also its cursor).' }) id!: string;
   @Field(() => DateTimeResolver) at!: Date;
@@ -36,13 +36,13 @@ export class AuditEntry {
   }
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AuditEntryEdge {
   @Field() cursor!: string;
   @Field(() => AuditEntry) node!: AuditEntry;
 }
 
-@ObjectType({ description: 'Audit entries, newest first.' })
+@ObjectType({ simpleResolvers: true, description: 'Audit entries, newest first.' })
 export class AuditEntryConnection {
   @Field(() => [AuditEntryEdge]) edges!: AuditEntryEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;

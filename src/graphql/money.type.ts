@@ -8,7 +8,7 @@ export enum Currency {
 }
 registerEnumType(Currency, { name: 'Currency', description: 'NOK (Norway), DKK (Denmark), EUR (Finland).' });
 
-@ObjectType({ description: 'An amount in minor units: 49900 NOK is 499.00 NOK. Never a float.' })
+@ObjectType({ simpleResolvers: true, description: 'An amount in minor units: 49900 NOK is 499.00 NOK. Never a float.' })
 export class Money {
   @Field(() => Int, { description: 'Minor units (øre, cents).' })
   value!: number;

@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'Relay pagination state.' })
+@ObjectType({ simpleResolvers: true, description: 'Relay pagination state.' })
 export class PageInfo {
   @Field()
   hasNextPage!: boolean;

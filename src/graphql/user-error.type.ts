@@ -3,7 +3,7 @@ import { ErrorCode, type UserErrorData } from '../common/error-code';
 
 registerEnumType(ErrorCode, { name: 'ErrorCode', description: 'What went wrong, for programs to branch on.' });
 
-@ObjectType({ description: 'A business outcome that stopped the operation: nothing was changed.' })
+@ObjectType({ simpleResolvers: true, description: 'A business outcome that stopped the operation: nothing was changed.' })
 export class UserError {
   @Field(() => ErrorCode)
   code!: ErrorCode;

@@ -2,13 +2,13 @@ import { Field, ObjectType } from 'type-graphql';
 import { UserError } from '../graphql/user-error.type';
 import { Payment } from './payment.type';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PaymentPayload {
   @Field(() => Payment, { nullable: true }) payment!: Payment | null;
   @Field(() => [UserError]) errors!: UserError[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class CreatePaymentPayload {
   @Field(() => Payment, { nullable: true }) payment!: Payment | null;
   @Field(() => String, { nullable: true, description: 'Send the customer here (absent for PUSH_MESSAGE).' })

@@ -45,7 +45,7 @@ export enum UserFlow {
 }
 registerEnumType(UserFlow, { name: 'UserFlow', description: 'How the customer reaches the payment in the app.' });
 
-@ObjectType({ description: 'Money moved so far on a payment.' })
+@ObjectType({ simpleResolvers: true, description: 'Money moved so far on a payment.' })
 export class PaymentAggregate {
   @Field(() => Money) authorized!: Money;
   @Field(() => Money) captured!: Money;
@@ -53,7 +53,7 @@ export class PaymentAggregate {
   @Field(() => Money) cancelled!: Money;
 }
 
-@ObjectType({ description: "One entry of Vipps' event log for a payment." })
+@ObjectType({ simpleResolvers: true, description: "One entry of Vipps' event log for a payment." })
 export class PaymentEvent {
   @Field(() => PaymentEventName) name!: PaymentEventName;
   @Field(() => Money, { description: 'The amount of this operation, not a running total.' }) amount!: Money;
@@ -74,13 +74,13 @@ export class PaymentEvent {
   }
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PaymentEventEdge {
   @Field() cursor!: string;
   @Field(() => PaymentEvent) node!: PaymentEvent;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PaymentEventConnection {
   @Field(() => [PaymentEventEdge]) edges!: PaymentEventEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
@@ -88,7 +88,7 @@ export class PaymentEventConnection {
 }
 
 @Directive('@key(fields: "merchantSerialNumber reference")')
-@ObjectType({ implements: Node, description: 'A Vipps ePayment, as Vipps reports it.' })
+@ObjectType({ simpleResolvers: true, implements: Node, description: 'A Vipps ePayment, as Vipps reports it.' })
 export class Payment extends Node {
   @Field() merchantSerialNumber!: string;
   @Field({ description: 'The merchant’s reference, unique per merchant.' }) reference!: string;
@@ -136,13 +136,13 @@ export class Payment extends Node {
   }
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PaymentEdge {
   @Field() cursor!: string;
   @Field(() => Payment) node!: Payment;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PaymentConnection {
   @Field(() => [PaymentEdge]) edges!: PaymentEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;

@@ -6,7 +6,7 @@ import { PageInfo } from '../graphql/page-info.type';
 import { AgreementStatus, CampaignType, IntervalUnit, PricingType } from './recurring.enums';
 import type { AgreementRecord, Period } from './recurring-record';
 
-@ObjectType({ description: 'How the customer pays. Amounts are in the agreement currency.' })
+@ObjectType({ simpleResolvers: true, description: 'How the customer pays. Amounts are in the agreement currency.' })
 export class AgreementPricing {
   @Field(() => PricingType) type!: PricingType;
   @Field(() => Currency) currency!: Currency;
@@ -15,14 +15,14 @@ export class AgreementPricing {
   @Field(() => Money, { nullable: true, description: 'VARIABLE: the maximum the customer accepted.' }) maxAmount!: Money | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AgreementInterval {
   @Field(() => IntervalUnit) unit!: IntervalUnit;
   @Field(() => Int) count!: number;
   @Field(() => String, { nullable: true, description: 'As Vipps words it, e.g. "every month".' }) text!: string | null;
 }
 
-@ObjectType({ description: 'An introductory price (LEGACY pricing only).' })
+@ObjectType({ simpleResolvers: true, description: 'An introductory price (LEGACY pricing only).' })
 export class AgreementCampaign {
   @Field(() => CampaignType) type!: CampaignType;
   @Field(() => Money) price!: Money;
@@ -38,7 +38,7 @@ const date = (iso: string | null) => (iso ? new Date(iso) : null);
 const interval = (p: (Period & { text?: string | null }) | null) => (p ? Object.assign(new AgreementInterval(), { unit: p.unit, count: p.count, text: p.text ?? null }) : null);
 
 @Directive('@key(fields: "merchantSerialNumber agreementId")')
-@ObjectType({ implements: Node, description: 'A Recurring agreement (a subscription), as Vipps reports it.' })
+@ObjectType({ simpleResolvers: true, implements: Node, description: 'A Recurring agreement (a subscription), as Vipps reports it.' })
 export class Agreement extends Node {
   @Field() merchantSerialNumber!: string;
   @Field() agreementId!: string;
@@ -105,13 +105,13 @@ export class Agreement extends Node {
   }
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AgreementEdge {
   @Field() cursor!: string;
   @Field(() => Agreement) node!: Agreement;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AgreementConnection {
   @Field(() => [AgreementEdge]) edges!: AgreementEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;

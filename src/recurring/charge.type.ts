@@ -7,14 +7,14 @@ import { capturable, captureDeadline, refundable } from './charge-rules';
 import { ChargeEventType, ChargeStatus, ChargeType, TransactionType } from './recurring.enums';
 import type { ChargeRecord } from './recurring-record';
 
-@ObjectType({ description: 'Money moved so far on a charge.' })
+@ObjectType({ simpleResolvers: true, description: 'Money moved so far on a charge.' })
 export class ChargeSummary {
   @Field(() => Money) captured!: Money;
   @Field(() => Money) refunded!: Money;
   @Field(() => Money, { description: 'Cancelled, or released from a reservation.' }) cancelled!: Money;
 }
 
-@ObjectType({ description: 'One entry of the charge history Vipps keeps.' })
+@ObjectType({ simpleResolvers: true, description: 'One entry of the charge history Vipps keeps.' })
 export class ChargeEvent {
   @Field(() => ChargeEventType) event!: ChargeEventType;
   @Field(() => DateTimeResolver) occurred!: Date;
@@ -27,7 +27,7 @@ export class ChargeEvent {
 const GENERATED_ID = /^chr[-_]/;
 
 @Directive('@key(fields: "merchantSerialNumber agreementId chargeId")')
-@ObjectType({ implements: Node, description: 'A Recurring charge, as Vipps reports it.' })
+@ObjectType({ simpleResolvers: true, implements: Node, description: 'A Recurring charge, as Vipps reports it.' })
 export class Charge extends Node {
   @Field() merchantSerialNumber!: string;
   @Field() agreementId!: string;
@@ -83,13 +83,13 @@ export class Charge extends Node {
   }
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ChargeEdge {
   @Field() cursor!: string;
   @Field(() => Charge) node!: Charge;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ChargeConnection {
   @Field(() => [ChargeEdge]) edges!: ChargeEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
