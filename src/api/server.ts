@@ -13,6 +13,7 @@ import type { Services } from '../app/services';
 import { AGREEMENT_PAGE_PREFIX, handleAgreementPage } from '../agreement-page/agreement-page.route';
 import { createContext, type GraphQLContext } from '../graphql/context';
 import type { Logger } from '../log/logger';
+import { compiledExecution } from './compiled-execution';
 import { formatError } from './format-error';
 import { WEBHOOK_PATH } from '../webhooks/webhook-events';
 import { handleGraphQL, readBody, sendJson } from './graphql-http';
@@ -74,7 +75,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   );
   const introspection = options.introspection ?? services.config.graphql.introspection;
   const apollo = new ApolloServer<GraphQLContext>({
-    schema,
+    gateway: compiledExecution(schema),
     introspection,
     validationRules: [queryLimitsRule()],
     includeStacktraceInErrorResponses: false,

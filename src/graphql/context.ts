@@ -10,6 +10,17 @@ export interface GraphQLContext {
   loaders: { payments: PaymentLoaders; recurring: RecurringLoaders };
 }
 
+/** The loaders are made on first use: most requests touch payments or Recurring, not both. */
 export function createContext(caller: Caller, services: Services): GraphQLContext {
-  return { caller, services, loaders: { payments: createPaymentLoaders(services.paymentReader), recurring: createRecurringLoaders(services.recurringReader) } };
+  let payments: PaymentLoaders | undefined;
+  let recurring: RecurringLoaders | undefined;
+  const loaders = {
+    get payments() {
+      return (payments ??= createPaymentLoaders(services.paymentReader));
+    },
+    get recurring() {
+      return (recurring ??= createRecurringLoaders(services.recurringReader));
+    },
+  };
+  return { caller, services, loaders };
 }
