@@ -41,7 +41,9 @@ let executor: GatewayExecutor;
 beforeAll(async () => {
   const gateway = compiledExecution(schema);
   gateway.onSchemaLoadOrUpdate!(() => undefined);
-  executor = (await gateway.load({ apollo: { key: undefined, keyHash: undefined, graphRef: undefined } } as never)).executor;
+  const loaded = await gateway.load({ apollo: { key: undefined, keyHash: undefined, graphRef: undefined } } as never);
+  if (!loaded.executor) throw new Error('the gateway loaded no executor');
+  executor = loaded.executor;
 });
 
 async function run(query: string, variables: Record<string, unknown> = {}): Promise<ExecutionResult> {
