@@ -1,25 +1,24 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { apiRedis } from '../src/redis/client';
+import { Redis } from 'ioredis';
+import { runChild, serveForParent } from './child-server';
 
 /**
  * The baseline: a plain Node `http` server that answers every request with one cached value
  * read from Redis (one GET with ioredis, written out as is). It is what any Node service
  * serving the same cached JSON costs at the least: HTTP parsing, one Redis round trip, a write.
  *
- * It runs in its own child process (started by `startBaselineServer`), not inside the process
- * that hosts the API under test: a fresh process with a small heap is the baseline's best case,
- * so the ratio is never flattered by the baseline sharing a heap (GC), timers or the simulator
- * with the API. It uses the API's Redis client options (`apiRedis`), drains the same POST body
- * the GraphQL request carries, and is measured with the same load generator and connections.
+ * It is given its best case: its own child process (started by `startBaselineServer`), not the
+ * process that hosts the API under test, so it never shares a heap (GC), timers or the simulator
+ * with the API; and an ioredis client with default options (the API's fail-fast timeouts and
+ * auto-pipelining cost this server a little and buy it nothing). It drains the same POST body the
+ * GraphQL request carries and is measured with the same load generator and connections.
  *
- * Started with `fork(<this file>, [redisUrl, key])`; sends `{ port }` once listening and exits
- * on `stop`.
+ * Started with `fork(<this file>, [redisUrl, key])`.
  */
 async function main(): Promise<void> {
   const [redisUrl, key] = process.argv.slice(2);
   if (!redisUrl || !key) throw new Error('usage: baseline-server <redisUrl> <key>');
-  const redis = apiRedis(redisUrl);
+  const redis = new Redis(redisUrl);
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -38,20 +37,7 @@ async function main(): Promise<void> {
       );
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  process.on('message', (message) => {
-    if (message === 'stop') {
-      server.closeAllConnections();
-      server.close(() => {
-        redis.disconnect();
-        process.exit(0);
-      });
-    }
-  });
-  process.send?.({ port: (server.address() as AddressInfo).port });
+  await serveForParent(server, () => redis.disconnect());
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`baseline server: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+runChild('baseline server', main);

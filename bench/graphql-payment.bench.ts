@@ -1,5 +1,5 @@
 import { SIMULATOR_MERCHANT } from '../src/config/config';
-import { startBaselineServer } from './baseline';
+import { startApolloFloorServer, startBaselineServer } from './baseline';
 import { round, target, withRatios, type Benchmark, type BenchContext, type BenchmarkReport } from './benchmark';
 import { runLoad, type LoadOptions, type LoadResult } from './load';
 import { startBenchStack } from './stack';
@@ -9,6 +9,9 @@ import { startBenchStack } from './stack';
  * DataLoader → Redis MGET → JSON → response) against a plain Node `http` server answering the
  * same cached JSON from Redis (one GET). The payment is created and cancelled first, so it is
  * TERMINATED: a final state, cached for 24 h, which no request during the run can expire or change.
+ *
+ * A third server shows how much of the gap is Apollo Server itself: Apollo with the API's HTTP
+ * glue and a one-field schema resolving the same Redis GET (apollo-floor-server.ts).
  */
 const REFERENCE = 'bench-payment-0001';
 const TARGET_RATIO = 0.4;
@@ -20,6 +23,8 @@ const CREATE = `mutation($input: CreatePaymentInput!) {
 const CANCEL = `mutation($input: CancelPaymentInput!) {
   cancelPayment(input: $input) { payment { state } errors { code message } }
 }`;
+/** The Apollo floor's query: one String field, the cached record as it is in Redis. */
+const FLOOR_QUERY = 'query Payment($reference: String!) { payment(reference: $reference) }';
 /** What a client polling a payment asks for: the whole Payment, nested money included. */
 export const PAYMENT_QUERY = `query Payment($reference: String!) {
   payment(reference: $reference) {
@@ -88,6 +93,22 @@ export const graphqlPaymentBench: Benchmark = {
         await baselineServer.stop();
       }
 
+      ctx.progress('graphql-payment: Apollo floor (Apollo Server + one-field schema + Redis GET, own process)');
+      const floorServer = await startApolloFloorServer(ctx.redisUrl, cacheKey);
+      let floor;
+      try {
+        const floorBody = JSON.stringify({ query: FLOOR_QUERY, variables: { reference: REFERENCE } });
+        const floorUrl = `${floorServer.url}/graphql`;
+        const probe = await fetch(floorUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: floorBody });
+        const floorText = await probe.text();
+        if (!probe.ok || (JSON.parse(floorText) as { data?: { payment?: string } }).data?.payment !== cachedJson) {
+          throw new Error(`Apollo floor server answered ${probe.status}: ${floorText.slice(0, 200)}`);
+        }
+        floor = await runLoad({ ...request, url: floorUrl, headers: { 'content-type': 'application/json' }, body: floorBody, expectBody: floorText });
+      } finally {
+        await floorServer.stop();
+      }
+
       ctx.progress('graphql-payment: full stack (POST /graphql)');
       const vippsBefore = stack.vippsCalls();
       // CPU time of this process (the API; the load generator and the baseline are children)
@@ -105,9 +126,10 @@ export const graphqlPaymentBench: Benchmark = {
 
       const measurements = withRatios([
         { name: 'baseline: node http + ioredis GET', baseline: true, result: baseline },
+        { name: 'Apollo floor: one-field schema + GET', baseline: false, result: floor },
         { name: 'full stack: POST /graphql payment', baseline: false, result: full },
       ]);
-      const ratio = measurements[1]?.ratio ?? Number.NaN;
+      const ratio = measurements[2]?.ratio ?? Number.NaN;
       return {
         name: this.name,
         description: this.description,
@@ -115,12 +137,13 @@ export const graphqlPaymentBench: Benchmark = {
         targets: [
           target(`full stack req/s ÷ baseline req/s at ${settings.connections} connections`, ratio, '>=', TARGET_RATIO),
           target(`full stack p99 latency at ${settings.connections} connections`, full.latencyMs.p99, '<=', TARGET_P99_MS, 'ms'),
-          target('failed or wrong responses (non-2xx, body mismatch, error, timeout), both servers', failures(baseline) + failures(full), '<=', 0),
+          target('failed or wrong responses (non-2xx, body mismatch, error, timeout), all servers', failures(baseline) + failures(floor) + failures(full), '<=', 0),
         ],
         notes: [
           `response bytes: baseline ${Buffer.byteLength(cachedJson)} (the cached PaymentRecord), full stack ${Buffer.byteLength(read.text)} (the GraphQL response); every response was checked against these bodies`,
           `API process CPU: ${cpuPerRequestUs} µs per request (${cpuBusy} cores busy during the run)`,
           `Vipps (simulator) calls during the full-stack run: ${vippsDuring} (every read was a cache hit)`,
+          `full stack ÷ Apollo floor: ${round(full.requestsPerSecond / floor.requestsPerSecond, 3)} (what our code costs on top of Apollo Server itself)`,
           `baseline p50/p99 ${baseline.latencyMs.p50}/${baseline.latencyMs.p99} ms, full stack mean ${full.latencyMs.mean} ms, ${round(full.requests / 1000, 1)}k requests measured`,
         ],
       };

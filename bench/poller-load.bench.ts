@@ -231,7 +231,7 @@ async function runVariant(ctx: BenchContext, variant: Variant): Promise<VariantR
     await worker.call('start', { redisUrl: ctx.redisUrl, prefix, simulatorUrl: sim.url, ...(pollConcurrency ? { pollConcurrency } : {}) });
     if (variant === 'webhooks') {
       ctx.progress('poller-load: starting the API process (startApiServer + ensureWebhooks with the simulator)');
-      api = await forkRpc('poller-api-child', { execArgv: ['--max-semi-space-size=64'] });
+      api = await forkRpc('poller-api-child');
       const started = await api.call<{ url: string; webhookUrl: string }>('start', { redisUrl: ctx.redisUrl, prefix, simulatorUrl: sim.url });
       apiUrl = started.url;
       notes.push(`API process (startApiServer, PUBLIC_URL ${started.url}) registered ${started.webhookUrl} with the simulator (ensureWebhooks) before seeding; the simulator delivered every event to it`);

@@ -21,8 +21,6 @@ const SCRIPTS = {
   worker: join(ROOT, 'dist', 'jobs', 'main.js'),
 };
 const READY_TIMEOUT_MS = 60_000;
-/** The API allocates heavily per request; a larger young generation means fewer scavenges. */
-const API_SEMI_SPACE_FLAG = '--max-semi-space-size=64';
 /** How long the API and worker get to drain (BullMQ finishes active jobs) before SIGKILL. */
 const STOP_GRACE_MS = 10_000;
 
@@ -83,9 +81,8 @@ async function main(): Promise<void> {
     const simulator = launch('simulator', env);
     await ready('the simulator', `${simulatorUrl}/simulator/v1/clock`, [simulator]);
   }
-  // As `npm run start:api`: graphql-js skips its development-only checks under NODE_ENV=production,
-  // and a 64 MB semi-space halves scavenge time per GraphQL request (npm run bench).
-  const api = launch('api', { ...env, NODE_ENV: 'production' }, [API_SEMI_SPACE_FLAG]);
+  // As `npm run start:api`: graphql-js skips its development-only checks under NODE_ENV=production.
+  const api = launch('api', { ...env, NODE_ENV: 'production' });
   const worker = launch('worker', env);
   await ready('the API', `http://127.0.0.1:${config.port}/healthz`, [api, worker]);
   if (stopping) return;
@@ -106,8 +103,8 @@ function isRedisChatter(line: string): boolean {
   return /Redis is starting|Redis version=|Configuration loaded|Server initialized|Memory overcommit must be enabled/.test(line);
 }
 
-function launch(name: keyof typeof SCRIPTS, env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): Child {
-  const child = startNodeChild(name, SCRIPTS[name], env, nodeArgs);
+function launch(name: keyof typeof SCRIPTS, env: NodeJS.ProcessEnv): Child {
+  const child = startNodeChild(name, SCRIPTS[name], env);
   children.push(child);
   return child;
 }

@@ -1,15 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer } from '@apollo/server';
-import type { GraphQLContext } from '../graphql/context';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Serves Apollo Server on a plain Node HTTP server: no framework between the socket and GraphQL. */
-export async function handleGraphQL(
-  apollo: ApolloServer<GraphQLContext>,
+export async function handleGraphQL<TContext extends BaseContext>(
+  apollo: ApolloServer<TContext>,
   req: IncomingMessage,
   res: ServerResponse,
-  context: () => Promise<GraphQLContext>,
+  context: () => Promise<TContext>,
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {

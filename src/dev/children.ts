@@ -11,10 +11,10 @@ export interface Child {
 }
 
 /** `nodeArgs` go before the script (e.g. V8 heap flags for the API). */
-export function startNodeChild(name: string, script: string, env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): Child {
+export function startNodeChild(name: string, script: string, env: NodeJS.ProcessEnv): Child {
   // Own process group: a Ctrl-C in the terminal reaches only `npm start`, which then stops the
   // children in order (API and worker drain before the simulator and Redis go away).
-  const child = spawn(process.execPath, ['--enable-source-maps', ...nodeArgs, script], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, ['--enable-source-maps', script], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const prefix = `[${name}]`;
   if (child.stdout) prefixLines(child.stdout, prefix, (text) => process.stdout.write(text));
   if (child.stderr) prefixLines(child.stderr, prefix, (text) => process.stderr.write(text));
