@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger';
 import type { RedisKeys } from '../redis/keys';
+import { sharedMget } from '../redis/shared-mget';
 import { FINAL_STATES, type PaymentEventRecord, type PaymentRecord } from './payment-record';
 import { capturable } from './payment-rules';
 
@@ -17,22 +18,21 @@ export function cacheTtlSeconds(p: PaymentRecord): number {
 }
 
 export class PaymentCache {
+  /** Shared with every request in flight: one MGET per turn of the event loop. */
+  private readonly read: (keys: readonly string[]) => Promise<(string | null)[]>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.read = sharedMget(redis, log, 'payment cache');
+  }
 
-  /** One MGET for any number of payments; `null` where not cached (or Redis failed). */
+  /** Any number of payments in one MGET; `null` where not cached (or Redis failed). */
   async getMany(items: readonly { msn: string; reference: string }[]): Promise<(PaymentRecord | null)[]> {
-    if (items.length === 0) return [];
-    try {
-      const values = await this.redis.mget(items.map((i) => this.keys.paymentCache(i.msn, i.reference)));
-      return values.map((v) => (v ? (JSON.parse(v) as PaymentRecord) : null));
-    } catch (error) {
-      this.log.warn({ err: error }, 'payment cache read failed; reading from Vipps');
-      return items.map(() => null);
-    }
+    const values = await this.read(items.map((i) => this.keys.paymentCache(i.msn, i.reference)));
+    return values.map((v) => (v ? (JSON.parse(v) as PaymentRecord) : null));
   }
 
   async putMany(records: readonly PaymentRecord[]): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger';
 import type { RedisKeys } from '../redis/keys';
+import { sharedMget } from '../redis/shared-mget';
 import { FINAL_AGREEMENT_STATUSES, FINAL_CHARGE_STATUSES, type AgreementRecord, type AgreementStatus, type ChargeRecord } from './recurring-record';
 
 /**
@@ -39,11 +40,16 @@ export interface ChargeKey extends AgreementKey {
 }
 
 export class RecurringCache {
+  /** Shared with every request in flight: one MGET per turn of the event loop. */
+  private readonly read: (keys: readonly string[]) => Promise<(string | null)[]>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.read = sharedMget(redis, log, 'recurring cache');
+  }
 
   getAgreements(items: readonly AgreementKey[]): Promise<(AgreementRecord | null)[]> {
     return this.mget(items.map((i) => this.keys.agreementCache(i.msn, i.agreementId)));
@@ -120,14 +126,8 @@ export class RecurringCache {
   }
 
   private async mget<T>(keys: string[]): Promise<(T | null)[]> {
-    if (keys.length === 0) return [];
-    try {
-      const values = await this.redis.mget(keys);
-      return values.map((v) => (v ? (JSON.parse(v) as T) : null));
-    } catch (error) {
-      this.log.warn({ err: error }, 'recurring cache read failed; reading from Vipps');
-      return keys.map(() => null);
-    }
+    const values = await this.read(keys);
+    return values.map((v) => (v ? (JSON.parse(v) as T) : null));
   }
 
   private async write(what: string, fill: (multi: ReturnType<Redis['multi']>) => void): Promise<void> {
