@@ -1,8 +1,13 @@
-import { SIMULATOR_MERCHANT } from '../src/config/config';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { DEV_API_KEY, SIMULATOR_MERCHANT } from '../src/config/config';
+import { redisKeys } from '../src/redis/keys';
+import { startSimulator } from '../src/simulator/server';
 import { startApolloFloorServer, startBaselineServer } from './baseline';
 import { round, target, withRatios, type Benchmark, type BenchContext, type BenchmarkReport } from './benchmark';
 import { runLoad, type LoadOptions, type LoadResult } from './load';
-import { startBenchStack } from './stack';
+import { forkRpc, type RpcChild } from './ipc';
+import { deleteKeys, graphqlClient, vippsCallCount } from './stack';
 
 /**
  * Issue 3: a cached `payment(reference)` query through the full stack (HTTP → Apollo → auth →
@@ -46,10 +51,20 @@ export const graphqlPaymentBench: Benchmark = {
   description: 'cached payment(reference) through the full stack vs a plain http server answering the same Redis value',
   async run(ctx: BenchContext): Promise<BenchmarkReport> {
     const { settings } = ctx;
-    ctx.progress('graphql-payment: starting simulator and API in-process');
-    const stack = await startBenchStack(ctx.redisUrl);
+    ctx.progress('graphql-payment: starting the simulator here and the API in a process of its own');
+    const sim = await startSimulator({ merchants: [SIMULATOR_MERCHANT], host: '127.0.0.1' });
+    const prefix = `bench:${randomBytes(3).toString('hex')}`;
+    const redis = new Redis(ctx.redisUrl);
+    let api: RpcChild | undefined;
     try {
-      const created = await stack.gql<{ createPayment: { errors: unknown[] } }>(CREATE, {
+      api = await forkRpc('api-child');
+      // The rate limiter runs on every request (its cost is measured) but must not refuse: at the
+      // default 1,200 a minute the run would measure 429s after the first second.
+      const env = { RATE_LIMIT_PER_MINUTE: '100000000' };
+      const { url } = await api.call<{ url: string }>('start', { redisUrl: ctx.redisUrl, prefix, simulatorUrl: sim.url, env });
+      const authorization = `Bearer ${DEV_API_KEY}`;
+      const gql = graphqlClient(`${url}/graphql`, authorization);
+      const created = await gql<{ createPayment: { errors: unknown[] } }>(CREATE, {
         input: {
           idempotencyKey: 'bench-create-1',
           reference: REFERENCE,
@@ -60,24 +75,24 @@ export const graphqlPaymentBench: Benchmark = {
         },
       });
       if (created.errors || created.data.createPayment.errors.length > 0) throw new Error(`createPayment failed: ${created.text}`);
-      const cancelled = await stack.gql<{ cancelPayment: { payment: { state: string } | null } }>(CANCEL, {
+      const cancelled = await gql<{ cancelPayment: { payment: { state: string } | null } }>(CANCEL, {
         input: { idempotencyKey: 'bench-cancel-1', reference: REFERENCE },
       });
       if (cancelled.data?.cancelPayment.payment?.state !== 'TERMINATED') throw new Error(`cancelPayment did not terminate the payment: ${cancelled.text}`);
 
       // Read once: this response is what every request of the run must get back.
-      const read = await stack.gql<{ payment: { state: string } | null }>(PAYMENT_QUERY, { reference: REFERENCE });
+      const read = await gql<{ payment: { state: string } | null }>(PAYMENT_QUERY, { reference: REFERENCE });
       if (read.status !== 200 || read.errors || read.data.payment?.state !== 'TERMINATED') throw new Error(`payment query failed: ${read.text}`);
-      const cacheKey = stack.keys.paymentCache(SIMULATOR_MERCHANT.msn, REFERENCE);
-      const ttl = await stack.redis.ttl(cacheKey);
+      const cacheKey = redisKeys(prefix).paymentCache(SIMULATOR_MERCHANT.msn, REFERENCE);
+      const ttl = await redis.ttl(cacheKey);
       const minTtl = settings.warmupSeconds * 2 + settings.durationSeconds * 2 + 300;
       if (ttl < minTtl) throw new Error(`cache key ${cacheKey} has TTL ${ttl} s; expected the final-state TTL (24 h)`);
-      const cachedJson = (await stack.redis.get(cacheKey)) as string;
+      const cachedJson = (await redis.get(cacheKey)) as string;
 
       const body = JSON.stringify({ query: PAYMENT_QUERY, variables: { reference: REFERENCE } });
       const request: Omit<LoadOptions, 'url' | 'expectBody'> = {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: stack.authorization },
+        headers: { 'content-type': 'application/json', authorization },
         body,
         connections: settings.connections,
         warmupSeconds: settings.warmupSeconds,
@@ -110,19 +125,21 @@ export const graphqlPaymentBench: Benchmark = {
       }
 
       ctx.progress('graphql-payment: full stack (POST /graphql)');
-      const vippsBefore = stack.vippsCalls();
-      // CPU time of this process (the API; the load generator and the baseline are children)
-      // over the measured run: a per-request cost that other load on the machine disturbs less
-      // than req/s does.
-      let cpuStart: NodeJS.CpuUsage | undefined;
-      let cpu: NodeJS.CpuUsage | undefined;
+      const vippsBefore = vippsCallCount(sim);
+      // CPU time of the API process over the measured run: a per-request cost that other load on
+      // the machine disturbs less than req/s does.
+      const apiProcess = api;
+      let cpuStart: Promise<NodeJS.CpuUsage> | undefined;
+      let cpuEnd: Promise<NodeJS.CpuUsage> | undefined;
       const full = await runLoad(
-        { ...request, url: `${stack.url}/graphql`, expectBody: read.text },
-        { onMeasuring: () => (cpuStart = process.cpuUsage()), onMeasured: () => (cpu = process.cpuUsage(cpuStart)) },
+        { ...request, url: `${url}/graphql`, expectBody: read.text },
+        { onMeasuring: () => (cpuStart = apiProcess.call('cpu')), onMeasured: () => (cpuEnd = apiProcess.call('cpu')) },
       );
-      const vippsDuring = stack.vippsCalls() - vippsBefore;
-      const cpuPerRequestUs = cpu && full.requests > 0 ? Math.round((cpu.user + cpu.system) / full.requests) : Number.NaN;
-      const cpuBusy = cpu ? round((cpu.user + cpu.system) / 1e6 / full.durationSeconds, 2) : Number.NaN;
+      const vippsDuring = vippsCallCount(sim) - vippsBefore;
+      const [before, after] = cpuStart && cpuEnd ? await Promise.all([cpuStart, cpuEnd]) : [];
+      const cpuUs = before && after ? after.user - before.user + (after.system - before.system) : Number.NaN;
+      const cpuPerRequestUs = full.requests > 0 ? Math.round(cpuUs / full.requests) : Number.NaN;
+      const cpuBusy = round(cpuUs / 1e6 / full.durationSeconds, 2);
 
       const measurements = withRatios([
         { name: 'baseline: node http + ioredis GET', baseline: true, result: baseline },
@@ -141,14 +158,17 @@ export const graphqlPaymentBench: Benchmark = {
         ],
         notes: [
           `response bytes: baseline ${Buffer.byteLength(cachedJson)} (the cached PaymentRecord), full stack ${Buffer.byteLength(read.text)} (the GraphQL response); every response was checked against these bodies`,
-          `API process CPU: ${cpuPerRequestUs} µs per request (${cpuBusy} cores busy during the run)`,
+          `API process (its own, only the API in it, as npm run start:api) CPU: ${cpuPerRequestUs} µs per request (${cpuBusy} cores busy during the run)`,
           `Vipps (simulator) calls during the full-stack run: ${vippsDuring} (every read was a cache hit)`,
           `full stack ÷ Apollo floor: ${round(full.requestsPerSecond / floor.requestsPerSecond, 3)} (what our code costs on top of Apollo Server itself)`,
           `baseline p50/p99 ${baseline.latencyMs.p50}/${baseline.latencyMs.p99} ms, full stack mean ${full.latencyMs.mean} ms, ${round(full.requests / 1000, 1)}k requests measured`,
         ],
       };
     } finally {
-      await stack.close();
+      await api?.stop();
+      await deleteKeys(redis, `${prefix}:`).catch(() => 0);
+      redis.disconnect();
+      await sim.close();
     }
   },
 };

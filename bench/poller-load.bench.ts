@@ -26,7 +26,7 @@ import { fmt } from './report';
  * its own simulator, Redis prefix and worker process:
  *  - polling only: webhooks are dropped (`PUT /simulator/v1/faults {dropWebhooks:true}`) so only
  *    polling can notice a change;
- *  - webhooks on (how the product runs): an API process (`poller-api-child.ts`, wired like
+ *  - webhooks on (how the product runs): an API process (`api-child.ts`, wired like
  *    `npm run start:api` with PUBLIC_URL pointing at it) registers its receiver
  *    (`POST /webhooks/vipps`, `ensureWebhooks`) with the simulator before seeding, the simulator
  *    delivers every event to it, and the worker's webhook-event jobs read the payment again; a
@@ -231,8 +231,8 @@ async function runVariant(ctx: BenchContext, variant: Variant): Promise<VariantR
     await worker.call('start', { redisUrl: ctx.redisUrl, prefix, simulatorUrl: sim.url, ...(pollConcurrency ? { pollConcurrency } : {}) });
     if (variant === 'webhooks') {
       ctx.progress('poller-load: starting the API process (startApiServer + ensureWebhooks with the simulator)');
-      api = await forkRpc('poller-api-child');
-      const started = await api.call<{ url: string; webhookUrl: string }>('start', { redisUrl: ctx.redisUrl, prefix, simulatorUrl: sim.url });
+      api = await forkRpc('api-child');
+      const started = await api.call<{ url: string; webhookUrl: string }>('start', { redisUrl: ctx.redisUrl, prefix, simulatorUrl: sim.url, webhooks: true });
       apiUrl = started.url;
       notes.push(`API process (startApiServer, PUBLIC_URL ${started.url}) registered ${started.webhookUrl} with the simulator (ensureWebhooks) before seeding; the simulator delivered every event to it`);
     }

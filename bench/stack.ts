@@ -25,7 +25,7 @@ export interface BenchStack {
   sim: Simulator;
   vipps: VippsClient;
   authorization: string;
-  gql<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<{ status: number; text: string; data: T; errors?: unknown[] }>;
+  gql: GraphQLCall;
   /** Vipps API calls the simulator has received (token requests excluded). */
   vippsCalls(): number;
   close(): Promise<void>;
@@ -54,16 +54,7 @@ export async function startBenchStack(redisUrl: string, env: Record<string, stri
   const server = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1', introspection: true });
   const authorization = `Bearer ${DEV_API_KEY}`;
 
-  async function gql<T>(query: string, variables: Record<string, unknown> = {}) {
-    const res = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization },
-      body: JSON.stringify({ query, variables }),
-    });
-    const text = await res.text();
-    const body = JSON.parse(text) as { data: T; errors?: unknown[] };
-    return { status: res.status, text, data: body.data, ...(body.errors ? { errors: body.errors } : {}) };
-  }
+  const gql = graphqlClient(`${server.url}/graphql`, authorization);
 
   return {
     url: server.url,
@@ -75,7 +66,7 @@ export async function startBenchStack(redisUrl: string, env: Record<string, stri
     vipps,
     authorization,
     gql,
-    vippsCalls: () => sim.ctx.requests.filter((r) => !r.path.toLowerCase().startsWith('/accesstoken')).length,
+    vippsCalls: () => vippsCallCount(sim),
     close: async () => {
       await server.close();
       await services.close();
@@ -87,8 +78,29 @@ export async function startBenchStack(redisUrl: string, env: Record<string, stri
   };
 }
 
+/** Vipps API calls a simulator has received (token requests excluded). */
+export function vippsCallCount(sim: Simulator): number {
+  return sim.ctx.requests.filter((r) => !r.path.toLowerCase().startsWith('/accesstoken')).length;
+}
+
+export type GraphQLCall = <T = unknown>(query: string, variables?: Record<string, unknown>) => Promise<{ status: number; text: string; data: T; errors?: unknown[] }>;
+
+/** POSTs GraphQL to `url` with the given Authorization; the body text is kept (the exact bytes). */
+export function graphqlClient(url: string, authorization: string): GraphQLCall {
+  return async <T>(query: string, variables: Record<string, unknown> = {}) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization },
+      body: JSON.stringify({ query, variables }),
+    });
+    const text = await res.text();
+    const body = JSON.parse(text) as { data: T; errors?: unknown[] };
+    return { status: res.status, text, data: body.data, ...(body.errors ? { errors: body.errors } : {}) };
+  };
+}
+
 /** Deletes every key under `prefix` (SCAN, so a shared Redis given as REDIS_URL is not blocked). */
-async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
+export async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
   let deleted = 0;
   let cursor = '0';
   do {

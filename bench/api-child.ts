@@ -14,9 +14,12 @@ import { createVippsClient } from '../src/vipps/vipps-client';
 import { serveRpc } from './ipc';
 
 /**
- * The API process of the poller benchmark's webhooks-on variant, wired as `src/api/main.ts`
- * wires `npm run start:api` against the simulator: createServices on the API's Redis connection
- * (after it is ready), startApiServer on PORT, then `ensureWebhooks` registers
+ * An API process for the benchmarks, wired as `src/api/main.ts` wires `npm run start:api` against
+ * a simulator that runs elsewhere (the benchmark's own process): createServices on the API's
+ * Redis connection (after it is ready), startApiServer on PORT. Only the API lives here, as in
+ * production. `env` adds to the configuration (e.g. RATE_LIMIT_PER_MINUTE).
+ *
+ * With `webhooks` (poller-load's webhooks-on variant), `ensureWebhooks` registers
  * `PUBLIC_URL/webhooks/vipps` with the simulator for every event. PUBLIC_URL points at this
  * process (a free loopback port picked first), so the receiver verifies the signatures the
  * simulator makes for that URL and enqueues the events for the worker process.
@@ -37,7 +40,7 @@ async function freePort(): Promise<number> {
 }
 
 serveRpc({
-  start: async ({ redisUrl, prefix, simulatorUrl }: { redisUrl: string; prefix: string; simulatorUrl: string }) => {
+  start: async ({ redisUrl, prefix, simulatorUrl, env = {}, webhooks = false }: { redisUrl: string; prefix: string; simulatorUrl: string; env?: Record<string, string>; webhooks?: boolean }) => {
     const port = await freePort();
     const config = loadConfig({
       VIPPS_ENV: 'simulator',
@@ -47,6 +50,7 @@ serveRpc({
       LOG_LEVEL: 'silent',
       PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
+      ...env,
     });
     const log = createLogger(config.logLevel);
     redis = apiRedis(redisUrl);
@@ -55,6 +59,7 @@ serveRpc({
     const vipps = createVippsClient({ config, redis, log });
     services = createServices({ config, redis, subscriber, vipps, log });
     server = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1', port: config.port });
+    if (!webhooks) return { url: server.url, webhookUrl: null };
     const webhookUrl = `${config.publicUrl}${WEBHOOK_PATH}`;
     await ensureWebhooks(vipps, redis, redisKeys(config.redis.prefix), config.vipps.merchants.map((m) => m.msn), webhookUrl, log);
     return { url: server.url, webhookUrl };
