@@ -10,7 +10,6 @@ import type { PaymentRecord } from '../src/payments/payment-record';
 import { bullPrefix, POLL, QueueName } from '../src/queues/queues';
 import { workerRedis } from '../src/redis/client';
 import { redisKeys } from '../src/redis/keys';
-import { PaymentStore } from '../src/simulator/epayment/payment-store';
 import { startSimulator } from '../src/simulator/server';
 import type { CreatePaymentRequest } from '../src/vipps/api-types';
 import { createVippsClient } from '../src/vipps/vipps-client';
@@ -58,34 +57,6 @@ const TARGET_P95_MS = 5_000;
 const VIPPS_GET_LIMIT_PER_MINUTE = 120;
 
 const SEED_TIMEOUT_MS = 180_000;
-/** The simulator's own background tick (src/simulator/server.ts TICK_MS). */
-const SIM_TICK_MS = 500;
-
-/**
- * The simulator applies the clock (expiry, capture deadlines) on every request by walking every
- * CREATED or capturable payment (`PaymentStore.timedPayments`): O(pending) per request. With
- * 10 000 pending payments that is ~30 ms per request, so the simulator — not the pollers — sets
- * the rate (measured: 598 GET/s with 200 pending, 165 GET/s with 2 000, seeding 10 000 took
- * 880 s). Vipps' cost per request does not grow with a merchant's pending payments, so for this
- * benchmark only, in this process, the walk runs at most once per SIM_TICK_MS (as the
- * simulator's own interval tick does) and returns nothing in between. Nothing the clock could
- * change falls due during the run (expiry is 10 minutes after creation), so the simulator's
- * answers are the same. Returns the function that restores the original.
- */
-function throttleSimulatorClockWalk(): () => void {
-  const original = PaymentStore.prototype.timedPayments;
-  let last = Number.NEGATIVE_INFINITY;
-  PaymentStore.prototype.timedPayments = function timedPaymentsThrottled(this: PaymentStore) {
-    const now = performance.now();
-    if (now - last < SIM_TICK_MS) return [];
-    last = now;
-    return original.call(this);
-  };
-  return () => {
-    PaymentStore.prototype.timedPayments = original;
-  };
-}
-
 const GET_PAYMENT = /^\/epayment\/v1\/payments\/([^/]+)$/;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
@@ -161,9 +132,6 @@ export const pollerLoadBench: Benchmark = {
     const notes: string[] = [`load average at start of this benchmark: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`];
     const polling = await runVariant(ctx, 'polling');
     const webhooks = await runVariant(ctx, 'webhooks');
-    notes.push(
-      `simulator: its per-request clock walk over every pending payment (O(pending), ~30 ms per request at 10 000) is throttled to once per ${SIM_TICK_MS} ms in this benchmark only (see throttleSimulatorClockWalk); unthrottled, the simulator serves ~165 GET/s at 2 000 pending and is the bottleneck, not the pollers`,
-    );
     notes.push(...polling.notes.map((n) => `[${VARIANT_LABEL.polling}] ${n}`));
     notes.push(...webhooks.notes.map((n) => `[${VARIANT_LABEL.webhooks}] ${n}`));
     return {
@@ -190,7 +158,6 @@ async function runVariant(ctx: BenchContext, variant: Variant): Promise<VariantR
   const getTimes = new Map<string, number[]>();
   let vippsCalls = 0;
   let vippsFailures = 0;
-  const restoreSimulator = throttleSimulatorClockWalk();
   const sim = await startSimulator({
     merchants: [SIMULATOR_MERCHANT],
     host: '127.0.0.1',
@@ -472,6 +439,5 @@ async function runVariant(ctx: BenchContext, variant: Variant): Promise<VariantR
     subscriber.disconnect();
     redis.disconnect();
     await sim.close();
-    restoreSimulator();
   }
 }

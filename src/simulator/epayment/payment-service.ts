@@ -60,7 +60,7 @@ export class PaymentService {
   /** Expire CREATED payments and release reservations whose capture deadline has passed. */
   tick(now: Date): void {
     const nowMs = now.getTime();
-    for (const payment of this.store.timedPayments()) {
+    for (const payment of this.store.duePayments(nowMs)) {
       const outcome = expireIfDue(payment, nowMs, newPspReference) ?? releaseIfDue(payment, nowMs, newPspReference);
       if (outcome) this.commit(outcome);
     }

@@ -1,15 +1,27 @@
+import { DueQueue } from '../due-queue';
 import { capturable, type Payment } from './payment';
 
 /**
+ * When the clock changes a payment by itself: a CREATED one expires, an AUTHORIZED one with an
+ * uncaptured remainder is released at its capture deadline. Undefined when the clock cannot.
+ */
+export function clockDueAtMs(payment: Payment): number | undefined {
+  if (payment.state === 'CREATED') return payment.expiresAtMs;
+  if (payment.state === 'AUTHORIZED' && capturable(payment.totals) > 0) return payment.captureDeadlineMs;
+  return undefined;
+}
+
+/**
  * Payments by MSN and reference (a reference is unique per MSN only, REFERENCE §4), plus the
- * landing-page token index and the set of payments the clock can still change, so `tick` does not
- * scan every payment ever made.
+ * landing-page token index and the payments the clock will change, ordered by when: `tick` visits
+ * only what is due, however many payments are pending.
  */
 export class PaymentStore {
   private readonly byMsn = new Map<string, Map<string, Payment>>();
   private readonly byToken = new Map<string, { msn: string; reference: string }>();
-  /** Keys (`msn reference`) of CREATED payments and AUTHORIZED ones with an uncaptured remainder. */
-  private readonly timed = new Set<string>();
+  /** Keys (`msn reference`) by the time the clock changes them; `dueAt` holds each key's current one. */
+  private readonly due = new DueQueue();
+  private readonly dueAt = new Map<string, number>();
 
   get(msn: string, reference: string): Payment | undefined {
     return this.byMsn.get(msn)?.get(reference);
@@ -30,15 +42,22 @@ export class PaymentStore {
     payments.set(payment.reference, payment);
     this.byToken.set(payment.token, { msn: payment.msn, reference: payment.reference });
     const key = `${payment.msn} ${payment.reference}`;
-    const clockMatters = payment.state === 'CREATED' || (payment.state === 'AUTHORIZED' && capturable(payment.totals) > 0);
-    if (clockMatters) this.timed.add(key);
-    else this.timed.delete(key);
+    const at = clockDueAtMs(payment);
+    if (at === undefined) this.dueAt.delete(key);
+    else if (this.dueAt.get(key) !== at) {
+      this.dueAt.set(key, at);
+      this.due.push(at, key);
+    }
   }
 
-  /** Payments whose state or aggregate the clock can still change. */
-  timedPayments(): Payment[] {
+  /** Payments the clock changes at `nowMs` or before (clockDueAtMs), earliest first. */
+  duePayments(nowMs: number): Payment[] {
     const out: Payment[] = [];
-    for (const key of this.timed) {
+    for (const key of this.due.popDue(nowMs)) {
+      const at = this.dueAt.get(key);
+      // Stale entries: the payment moved on (no longer timed, or due at another time).
+      if (at === undefined || at > nowMs) continue;
+      this.dueAt.delete(key);
       const [msn, reference] = key.split(' ') as [string, string];
       const payment = this.get(msn, reference);
       if (payment) out.push(payment);
@@ -49,6 +68,7 @@ export class PaymentStore {
   clear(): void {
     this.byMsn.clear();
     this.byToken.clear();
-    this.timed.clear();
+    this.due.clear();
+    this.dueAt.clear();
   }
 }
