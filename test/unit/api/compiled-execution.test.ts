@@ -1,6 +1,7 @@
 import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import { buildSchema, execute, getOperationAST, Kind, parse, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { buildSchema, execute, getIntrospectionQuery, getOperationAST, Kind, parse, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compiledExecution } from '../../../src/api/compiled-execution';
+import { buildGraphQLSchema } from '../../../src/graphql/schema';
 
 const schema: GraphQLSchema = buildSchema(`
   enum Color { RED GREEN }
@@ -37,20 +38,24 @@ for (const [name, field] of Object.entries(schema.getQueryType()!.getFields())) 
   field.resolve = (_source, args) => resolve(args as never);
 }
 
-let executor: GatewayExecutor;
-beforeAll(async () => {
-  const gateway = compiledExecution(schema);
+async function executorFor(target: GraphQLSchema): Promise<GatewayExecutor> {
+  const gateway = compiledExecution(target);
   gateway.onSchemaLoadOrUpdate!(() => undefined);
   const loaded = await gateway.load({ apollo: { key: undefined, keyHash: undefined, graphRef: undefined } } as never);
   if (!loaded.executor) throw new Error('the gateway loaded no executor');
-  executor = loaded.executor;
+  return loaded.executor;
+}
+
+let executor: GatewayExecutor;
+beforeAll(async () => {
+  executor = await executorFor(schema);
 });
 
-async function run(query: string, variables: Record<string, unknown> = {}): Promise<ExecutionResult> {
+async function run(query: string, variables: Record<string, unknown> = {}, using = executor): Promise<ExecutionResult> {
   const document = parse(query);
   const operation = getOperationAST(document)!;
   const context = { request: { query, variables }, document, operation, operationName: operation.name?.value ?? null, context: {} };
-  return executor(context as unknown as GatewayGraphQLRequestContext);
+  return using(context as unknown as GatewayGraphQLRequestContext);
 }
 
 async function reference(query: string, variables: Record<string, unknown> = {}): Promise<ExecutionResult> {
@@ -63,6 +68,7 @@ describe('compiled execution', () => {
     ['enum and int variables', 'query($c: Color, $n: Int) { items(first: $n, color: $c) { name } }', { c: 'RED', n: 5 }],
     ['a variable left out', 'query($c: Color) { items(color: $c) { name color } }', {}],
     ['aliases, typename and an async resolver', '{ one: item(name: "c") { __typename name tags } none: item(name: "q") { name } }', {}],
+    ['@include and @skip on variables, and fragments', 'query($on: Boolean!) { items { ...f tags @include(if: $on) color @skip(if: $on) } } fragment f on Item { name }', { on: false }],
   ])('answers %s exactly as graphql-js does', async (_label, query, variables) => {
     const compiled = await run(query, variables);
     expect(compiled.errors).toBeUndefined();
@@ -99,5 +105,13 @@ describe('compiled execution', () => {
     const expected = await reference(query);
     expect(result.data).toEqual(expected.data);
     expect(result.errors?.map((e) => [e.message, e.path])).toEqual(expected.errors?.map((e) => [e.message, e.path]));
+  });
+
+  it("answers the full introspection query of the API's schema exactly as graphql-js does", async () => {
+    const api = buildGraphQLSchema();
+    const query = getIntrospectionQuery({ descriptions: true, directiveIsRepeatable: true, specifiedByUrl: true });
+    const compiled = await run(query, {}, await executorFor(api));
+    expect(compiled.errors).toBeUndefined();
+    expect(JSON.stringify(compiled)).toBe(JSON.stringify(await execute({ schema: api, document: parse(query) })));
   });
 });
