@@ -30,15 +30,18 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
  * formatting, HTTP — is still Apollo's.
  */
 export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
-  /** Per document: the compiled query, or null when it runs in graphql-js. */
-  const compiled = new WeakMap<DocumentNode, CompiledQuery | null>();
+  /** Per document and operation name: the compiled query, or null when it runs in graphql-js. */
+  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
 
   const compiledFor = (document: DocumentNode, operation: OperationDefinitionNode): CompiledQuery | null => {
-    let query = compiled.get(document);
+    let byOperation = compiled.get(document);
+    if (!byOperation) compiled.set(document, (byOperation = new Map()));
+    const name = operation.name?.value ?? '';
+    let query = byOperation.get(name);
     if (query === undefined) {
       const result = compilable(schema, operation) ? compileQuery(schema, document, operation.name?.value) : null;
       query = result && isCompiledQuery(result) ? result : null;
-      compiled.set(document, query);
+      byOperation.set(name, query);
     }
     return query;
   };

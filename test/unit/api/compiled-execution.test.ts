@@ -1,5 +1,5 @@
 import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import { buildSchema, execute, getIntrospectionQuery, getOperationAST, Kind, parse, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { buildSchema, execute, getIntrospectionQuery, getOperationAST, Kind, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compiledExecution } from '../../../src/api/compiled-execution';
 import { buildGraphQLSchema } from '../../../src/graphql/schema';
 
@@ -51,9 +51,9 @@ beforeAll(async () => {
   executor = await executorFor(schema);
 });
 
-async function run(query: string, variables: Record<string, unknown> = {}, using = executor): Promise<ExecutionResult> {
-  const document = parse(query);
-  const operation = getOperationAST(document)!;
+async function run(query: string | DocumentNode, variables: Record<string, unknown> = {}, using = executor, operationName?: string): Promise<ExecutionResult> {
+  const document = typeof query === 'string' ? parse(query) : query;
+  const operation = getOperationAST(document, operationName)!;
   const context = { request: { query, variables }, document, operation, operationName: operation.name?.value ?? null, context: {} };
   return using(context as unknown as GatewayGraphQLRequestContext);
 }
@@ -113,5 +113,13 @@ describe('compiled execution', () => {
     const compiled = await run(query, {}, await executorFor(api));
     expect(compiled.errors).toBeUndefined();
     expect(JSON.stringify(compiled)).toBe(JSON.stringify(await execute({ schema: api, document: parse(query) })));
+  });
+
+  it('runs the operation asked for when one document holds several', async () => {
+    // Apollo parses a query text once; every request for it gets the same document.
+    const document = parse('query First { item(name: "a") { name } } query Second { item(name: "b") { color } }');
+    expect(await run(document, {}, executor, 'First')).toEqual({ data: { item: { name: 'a' } } });
+    expect(await run(document, {}, executor, 'Second')).toEqual({ data: { item: { color: 'GREEN' } } });
+    expect(await run(document, {}, executor, 'First')).toEqual({ data: { item: { name: 'a' } } });
   });
 });
