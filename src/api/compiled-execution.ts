@@ -47,6 +47,7 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
   };
 
   const executor: GatewayExecutor = async ({ document, operation, request, context }) => {
+    if (operation.operation === 'subscription') return { errors: [subscriptionOverHttp()] };
     const variables = request.variables ?? {};
     const query = compiledFor(document, operation);
     if (!query) return execute({ schema, document, contextValue: context, variableValues: variables, operationName: operation.name?.value });
@@ -64,6 +65,13 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
     },
     stop: async () => undefined,
   };
+}
+
+/** Subscriptions are served by graphql-ws on the same path; over HTTP there is nothing to stream. */
+function subscriptionOverHttp(): GraphQLError {
+  return new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) on /graphql, not over HTTP POST.', {
+    extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+  });
 }
 
 /** A query whose variables are scalars, enums or lists of them. */

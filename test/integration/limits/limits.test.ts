@@ -39,6 +39,15 @@ describe('API limits', () => {
     expect(body.errors[0]?.message).toMatch(/introspection/i);
   });
 
+  it('answers a subscription sent over HTTP with 400 and a pointer to WebSocket', async () => {
+    const res = await post(JSON.stringify({ query: 'subscription { paymentUpdated(reference: "bench-1") { state } }' }), 'dev');
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { data?: unknown; errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0]?.extensions.code).toBe('BAD_REQUEST');
+    expect(body.errors[0]?.message).toMatch(/WebSocket \(graphql-ws\) on \/graphql/);
+    expect(body.data).toBeUndefined();
+  });
+
   it('refuses batched requests and bodies over 1 MB', async () => {
     const batch = await post(JSON.stringify([{ query: '{ payments { totalCount } }' }, { query: '{ payments { totalCount } }' }]), 'reader');
     expect(batch.status).toBe(400);
