@@ -68,6 +68,7 @@ describe('compiled execution', () => {
     ['enum and int variables', 'query($c: Color, $n: Int) { items(first: $n, color: $c) { name } }', { c: 'RED', n: 5 }],
     ['a variable left out', 'query($c: Color) { items(color: $c) { name color } }', {}],
     ['aliases, typename and an async resolver', '{ one: item(name: "c") { __typename name tags } none: item(name: "q") { name } }', {}],
+    ['an input-object literal with field defaults', '{ all: filtered(filter: {}) { name } one: filtered(filter: { limit: 1 }) { name } }', {}],
     ['@include and @skip on variables, and fragments', 'query($on: Boolean!) { items { ...f tags @include(if: $on) color @skip(if: $on) } } fragment f on Item { name }', { on: false }],
   ])('answers %s exactly as graphql-js does', async (_label, query, variables) => {
     const compiled = await run(query, variables);
