@@ -1,7 +1,15 @@
 import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { buildSchema, execute, getIntrospectionQuery, getOperationAST, Kind, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { compileQuery } from 'graphql-jit';
 import { compiledExecution } from '../../../src/api/compiled-execution';
 import { buildGraphQLSchema } from '../../../src/graphql/schema';
+
+// graphql-jit as it is, with its compiler counted: a test can tell a compiled run from graphql-js.
+jest.mock('graphql-jit', () => {
+  const actual = jest.requireActual('graphql-jit');
+  return { ...actual, compileQuery: jest.fn(actual.compileQuery) };
+});
+const compilations = () => (compileQuery as jest.Mock).mock.calls.length;
 
 const schema: GraphQLSchema = buildSchema(`
   enum Color { RED GREEN }
@@ -71,14 +79,18 @@ describe('compiled execution', () => {
     ['an input-object literal with field defaults', '{ all: filtered(filter: {}) { name } one: filtered(filter: { limit: 1 }) { name } }', {}],
     ['@include and @skip on variables, and fragments', 'query($on: Boolean!) { items { ...f tags @include(if: $on) color @skip(if: $on) } } fragment f on Item { name }', { on: false }],
   ])('answers %s exactly as graphql-js does', async (_label, query, variables) => {
+    const before = compilations();
     const compiled = await run(query, variables);
+    expect(compilations()).toBe(before + 1);
     expect(compiled.errors).toBeUndefined();
     expect(JSON.stringify(compiled)).toBe(JSON.stringify(await reference(query, variables)));
   });
 
   it('applies the defaults of input-object fields (such operations run in graphql-js)', async () => {
+    const before = compilations();
     const result = await run('query($f: Filter!) { filtered(filter: $f) { name } }', { f: {} });
     expect(result).toEqual({ data: { filtered: [{ name: 'a' }, { name: 'c' }] } });
+    expect(compilations()).toBe(before);
   });
 
   it("gives a bad variable graphql-js's error, on the variable's definition (Apollo answers 400)", async () => {
@@ -111,7 +123,9 @@ describe('compiled execution', () => {
   it("answers the full introspection query of the API's schema exactly as graphql-js does", async () => {
     const api = buildGraphQLSchema();
     const query = getIntrospectionQuery({ descriptions: true, directiveIsRepeatable: true, specifiedByUrl: true });
+    const before = compilations();
     const compiled = await run(query, {}, await executorFor(api));
+    expect(compilations()).toBe(before + 1);
     expect(compiled.errors).toBeUndefined();
     expect(JSON.stringify(compiled)).toBe(JSON.stringify(await execute({ schema: api, document: parse(query) })));
   });
@@ -119,8 +133,11 @@ describe('compiled execution', () => {
   it('runs the operation asked for when one document holds several', async () => {
     // Apollo parses a query text once; every request for it gets the same document.
     const document = parse('query First { item(name: "a") { name } } query Second { item(name: "b") { color } }');
+    const before = compilations();
     expect(await run(document, {}, executor, 'First')).toEqual({ data: { item: { name: 'a' } } });
     expect(await run(document, {}, executor, 'Second')).toEqual({ data: { item: { color: 'GREEN' } } });
     expect(await run(document, {}, executor, 'First')).toEqual({ data: { item: { name: 'a' } } });
+    // Each operation compiled once; the third run reuses the first.
+    expect(compilations()).toBe(before + 2);
   });
 });
