@@ -45,7 +45,8 @@ async function route(services: Services, req: IncomingMessage, res: ServerRespon
   // One key per agreement: a double click or a resubmitted form is a replay, not a second stop.
   const key = `page-stop-${createHash('sha256').update(`${target.msn}:${target.agreementId}`).digest('base64url').slice(0, 30)}`;
   const outcome = await services.agreements.stop(target.msn, target.agreementId, key);
-  const agreement = await services.recurringReader.refreshAgreement(target.msn, target.agreementId);
+  // The stop has just read the agreement from Vipps (before and after) and cached it.
+  const [agreement] = await services.recurringReader.loadAgreements([target]);
   if (!agreement) return notFound();
   const error = outcome.errors[0];
   if (!error) return send(res, 200, renderStopped(agreement, false));
