@@ -17,7 +17,9 @@ export function sweeperProcessor(services: Services) {
         for (;;) {
           const page = await services.paymentRegistry.page(merchant.msn, [state], BATCH, after);
           const rows = page.rows.slice(0, BATCH);
-          const records = await services.paymentReader.loadMany(rows.map((r) => ({ msn: merchant.msn, reference: r.reference })));
+          // The page already carries the cached payments; only the others are read.
+          const misses = rows.filter((r) => !r.cached).map((r) => ({ msn: merchant.msn, reference: r.reference }));
+          const records = [...rows.map((r) => r.cached), ...(await services.paymentReader.loadMany(misses))];
           for (const record of records) {
             if (!record) continue;
             if (record.state === 'AUTHORIZED') await services.jobs.scheduleCaptureDeadline(record);
