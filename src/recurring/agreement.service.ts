@@ -56,7 +56,7 @@ export class AgreementService {
         if (chargeId) {
           const charge = await this.reader.refreshCharge(msn, created.agreementId, chargeId);
           if (charge) {
-            await this.reader.storeCharge(charge, true);
+            await this.reader.rememberNewCharge(charge);
             await this.chargeChanged(charge);
           }
         }

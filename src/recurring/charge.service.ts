@@ -58,7 +58,7 @@ export class ChargeService {
         if (!chargeId) throw new Error('Vipps created a charge without telling its id');
         const charge = await this.reader.refreshCharge(msn, agreementId, chargeId);
         if (charge) {
-          await this.reader.storeCharge(charge, true);
+          await this.reader.rememberNewCharge(charge);
           await this.changed(charge);
         }
         return { agreementId, chargeId, errors: [] };

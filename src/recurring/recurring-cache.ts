@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger';
 import type { RedisKeys } from '../redis/keys';
 import { sharedMget } from '../redis/shared-mget';
-import { FINAL_AGREEMENT_STATUSES, FINAL_CHARGE_STATUSES, type AgreementRecord, type AgreementStatus, type ChargeRecord } from './recurring-record';
+import { AGREEMENT_STATUSES, FINAL_AGREEMENT_STATUSES, FINAL_CHARGE_STATUSES, type AgreementRecord, type AgreementStatus, type ChargeRecord } from './recurring-record';
 
 /**
  * Read-through cache of Recurring reads. TTLs follow how soon Vipps can change a thing without us:
@@ -101,15 +101,17 @@ export class RecurringCache {
   /**
    * Move an agreement into the cached list of its status and out of the others, instead of
    * dropping the lists: re-listing costs one of the merchant's 5 ListAgreements calls a minute.
+   * The lists are separate keys, edited side by side (one round trip with auto-pipelining).
    */
-  async moveInAgreementLists(a: AgreementRecord, statuses: readonly AgreementStatus[]): Promise<void> {
-    for (const status of statuses) {
-      const key = this.keys.agreementListCache(a.merchantSerialNumber, status);
-      await this.editList(key, (ids) => {
-        const without = ids.filter((id) => id !== a.agreementId);
-        return status === a.status ? [...without, a.agreementId] : without;
-      });
-    }
+  async moveInAgreementLists(a: AgreementRecord): Promise<void> {
+    await Promise.all(
+      AGREEMENT_STATUSES.map((status) =>
+        this.editList(this.keys.agreementListCache(a.merchantSerialNumber, status), (ids) => {
+          const without = ids.filter((id) => id !== a.agreementId);
+          return status === a.status ? [...without, a.agreementId] : without;
+        }),
+      ),
+    );
   }
 
   /** Read-modify-write of a cached id list; a lost race only makes the list briefly stale. */

@@ -3,7 +3,7 @@ import type { RecurringClient } from '../vipps/recurring-client';
 import { VippsInvalidRequestError, VippsNotFoundError } from '../vipps/errors';
 import type { AgreementKey, ChargeKey, RecurringCache } from './recurring-cache';
 import { agreementFromVipps, chargeFromVipps } from './recurring-mapper';
-import { AGREEMENT_STATUSES, type AgreementRecord, type AgreementStatus, type ChargeRecord } from './recurring-record';
+import { type AgreementRecord, type AgreementStatus, type ChargeRecord } from './recurring-record';
 
 /** At most this many Vipps reads in flight per process. */
 const MAX_CONCURRENT_VIPPS_READS = 16;
@@ -115,12 +115,12 @@ export class RecurringReader {
   /** Keep an agreement we now know the state of, and keep the cached status lists in step. */
   async storeAgreement(a: AgreementRecord): Promise<void> {
     await this.cache.putAgreements([a]);
-    await this.cache.moveInAgreementLists(a, AGREEMENT_STATUSES);
+    await this.cache.moveInAgreementLists(a);
   }
 
-  async storeCharge(c: ChargeRecord, isNew = false): Promise<void> {
-    await this.cache.putCharges([c]);
-    if (isNew) await this.cache.addToChargeList({ msn: c.merchantSerialNumber, agreementId: c.agreementId }, c.chargeId);
+  /** A charge we just created (and read, so cached) joins its agreement's cached charge list. */
+  rememberNewCharge(c: ChargeRecord): Promise<void> {
+    return this.cache.addToChargeList({ msn: c.merchantSerialNumber, agreementId: c.agreementId }, c.chargeId);
   }
 
   private async listAgreements(msn: string, status: AgreementStatus): Promise<string[]> {
