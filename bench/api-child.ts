@@ -1,9 +1,9 @@
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import type { Redis } from 'ioredis';
 import { startApiServer, type ApiServer } from '../src/api/server';
 import { createServices, type Services } from '../src/app/services';
 import { loadConfig } from '../src/config/config';
+import { freePort } from '../src/dev/free-port';
 import { buildGraphQLSchema } from '../src/graphql/schema';
 import { createLogger } from '../src/log/logger';
 import { apiRedis, workerRedis } from '../src/redis/client';
@@ -28,16 +28,6 @@ let server: ApiServer | undefined;
 let services: Services | undefined;
 let redis: Redis | undefined;
 let subscriber: Redis | undefined;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const address = probe.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 serveRpc({
   start: async ({ redisUrl, prefix, simulatorUrl, env = {}, webhooks = false }: { redisUrl: string; prefix: string; simulatorUrl: string; env?: Record<string, string>; webhooks?: boolean }) => {

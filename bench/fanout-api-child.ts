@@ -10,8 +10,8 @@ import { startBenchStack, type BenchStack } from './stack';
  * The API process of the subscription fan-out benchmark (forked with --expose-gc): the full
  * stack as `bench/stack.ts` wires it (createServices, buildGraphQLSchema, startApiServer with
  * graphql-ws on /graphql) with its in-process simulator, and the per-key rate limit set out of
- * reach. `start` creates one payment through the createPayment mutation and approves it in the
- * simulator, then reads it back so the approval is stored before anyone subscribes (no worker runs
+ * reach (startBenchStack sets it). `start` creates one payment through the createPayment mutation
+ * and approves it in the simulator, then reads it back so the approval is stored before anyone subscribes (no worker runs
  * here, so nothing is published after that until the benchmark captures).
  */
 let stack: BenchStack | undefined;
@@ -24,7 +24,7 @@ const CREATE = `mutation($input: CreatePaymentInput!) {
 
 serveRpc({
   start: async ({ redisUrl, reference }: { redisUrl: string; reference: string }) => {
-    stack = await startBenchStack(redisUrl, { RATE_LIMIT_PER_MINUTE: '100000000' });
+    stack = await startBenchStack(redisUrl);
     const created = await stack.gql<{ createPayment: { errors: unknown[] } }>(CREATE, {
       input: {
         idempotencyKey: `${reference}-create`,

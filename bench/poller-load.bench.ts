@@ -17,6 +17,7 @@ import { round, target, type Benchmark, type BenchContext, type BenchmarkReport,
 import { forkRpc, type RpcChild } from './ipc';
 import { quantile } from './load';
 import { fmt } from './report';
+import { deleteKeys } from './stack';
 
 /**
  * Issue 5 (2): PENDING payments (CREATED in Vipps) followed by the real `poll-payment` workers
@@ -74,15 +75,6 @@ function maxInSpan(times: number[], span: number): number {
 function stats(samples: number[], qs: number[]): number[] {
   const sorted = Float64Array.from(samples).sort();
   return qs.map((q) => quantile(sorted, q));
-}
-
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
 }
 
 async function redisCpuSeconds(redis: Redis): Promise<number> {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { startApiServer } from '../src/api/server';
 import { createServices, type Services } from '../src/app/services';
-import { DEV_API_KEY, loadConfig, SIMULATOR_MERCHANT, type Config } from '../src/config/config';
+import { DEV_API_KEY, loadConfig, SIMULATOR_MERCHANT } from '../src/config/config';
 import { buildGraphQLSchema } from '../src/graphql/schema';
 import { createLogger } from '../src/log/logger';
 import { apiRedis, workerRedis } from '../src/redis/client';
@@ -18,21 +18,15 @@ import { createVippsClient, type VippsClient } from '../src/vipps/vipps-client';
  */
 export interface BenchStack {
   url: string;
-  config: Config;
   keys: RedisKeys;
   services: Services;
-  redis: Redis;
-  sim: Simulator;
   vipps: VippsClient;
   authorization: string;
   gql: GraphQLCall;
-  /** Vipps API calls the simulator has received (token requests excluded). */
-  vippsCalls(): number;
   close(): Promise<void>;
 }
 
-/** `env` adds to (or overrides) the configuration, e.g. `RATE_LIMIT_PER_MINUTE`. */
-export async function startBenchStack(redisUrl: string, env: Record<string, string> = {}): Promise<BenchStack> {
+export async function startBenchStack(redisUrl: string): Promise<BenchStack> {
   const sim = await startSimulator({ merchants: [SIMULATOR_MERCHANT], host: '127.0.0.1' });
   const prefix = `bench:${randomBytes(3).toString('hex')}`;
   const config = loadConfig({
@@ -44,7 +38,6 @@ export async function startBenchStack(redisUrl: string, env: Record<string, stri
     // The rate limiter runs on every request (its cost is part of what is measured) but must not
     // refuse: at the default 1200 a minute the run would measure 429s after the first second.
     RATE_LIMIT_PER_MINUTE: '100000000',
-    ...env,
   });
   const log = createLogger(config.logLevel);
   const redis = apiRedis(redisUrl);
@@ -58,15 +51,11 @@ export async function startBenchStack(redisUrl: string, env: Record<string, stri
 
   return {
     url: server.url,
-    config,
     keys: redisKeys(prefix),
     services,
-    redis,
-    sim,
     vipps,
     authorization,
     gql,
-    vippsCalls: () => vippsCallCount(sim),
     close: async () => {
       await server.close();
       await services.close();

@@ -10,7 +10,7 @@ export interface Child {
   exitDescription(): string | undefined;
 }
 
-/** `nodeArgs` go before the script (e.g. V8 heap flags for the API). */
+/** Runs `node <script>` as its own process group, its output prefixed with `[name]`. */
 export function startNodeChild(name: string, script: string, env: NodeJS.ProcessEnv): Child {
   // Own process group: a Ctrl-C in the terminal reaches only `npm start`, which then stops the
   // children in order (API and worker drain before the simulator and Redis go away).
