@@ -1,5 +1,6 @@
 import { canonicalJson } from '../common/canonical-json';
 import type { SimResponse } from './http';
+import { SimProblem } from './problems';
 
 /**
  * Idempotency exactly as REFERENCE §6: the same key with the same request returns the first
@@ -38,7 +39,7 @@ export class IdempotencyStore {
       if (existing.response.status < 300 && options.replay) return options.replay(existing);
       return existing.response;
     }
-    const response = options.act();
+    const response = outcomeOf(options.act);
     if (response.status < 500) {
       this.records.set(id, { operation: options.operation, fingerprint: options.fingerprint, response });
     }
@@ -47,6 +48,16 @@ export class IdempotencyStore {
 
   clear(): void {
     this.records.clear();
+  }
+}
+
+/** What an act answers: its response, or the response of the problem it threw (a refusal is an outcome too). */
+function outcomeOf(act: () => SimResponse): SimResponse {
+  try {
+    return act();
+  } catch (error) {
+    if (error instanceof SimProblem) return error.response;
+    throw error;
   }
 }
 

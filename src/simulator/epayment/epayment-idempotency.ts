@@ -28,14 +28,7 @@ export function runIdempotent(
     key,
     operation: name,
     fingerprint: fingerprint('POST', path, req.body),
-    act: () => {
-      try {
-        return act(key);
-      } catch (error) {
-        if (error instanceof SimProblem) return error.response;
-        throw error;
-      }
-    },
+    act: () => act(key),
     conflict: (existing) => conflict(existing, name, operation, key).response,
     ...(replay ? { replay } : {}),
   });

@@ -1,3 +1,4 @@
+import { formatMoney } from '../../common/money';
 import type { SimContext } from '../context';
 import type { Handler, Route, SimRequest, SimResponse } from '../http';
 import type { Payment } from './payment';
@@ -22,7 +23,7 @@ export function landingRoutes(ctx: SimContext, service: PaymentService): Route[]
       200,
       'Pay with Vipps (simulator)',
       `<p><strong>${escape(merchant)}</strong></p>
-<p style="font-size:2em">${formatMoney(payment)}</p>
+<p style="font-size:2em">${formatMoney(payment.amount.value, payment.amount.currency)}</p>
 ${payment.description ? `<p>${escape(payment.description)}</p>` : ''}
 <p>Reference ${escape(payment.reference)}</p>
 <form method="post" action="/landing/approve?token=${token}"><button type="submit">Approve</button></form>
@@ -61,12 +62,6 @@ function html(status: number, title: string, content: string): SimResponse {
 ${content}
 </body></html>`,
   };
-}
-
-/** Minor units as `499.00 NOK`, with integer arithmetic only. */
-export function formatMoney(payment: Pick<Payment, 'amount'>): string {
-  const { value, currency } = payment.amount;
-  return `${Math.floor(value / 100)}.${String(value % 100).padStart(2, '0')} ${currency}`;
 }
 
 function escape(text: string): string {

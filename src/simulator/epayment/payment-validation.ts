@@ -1,3 +1,4 @@
+import { CURRENCIES, MAX_PAYMENT_AMOUNT, minimumAmount } from '../../common/money';
 import { epaymentProblem, epaymentValidation } from '../problems';
 import type { Amount, Currency, PaymentMethodType, UserFlow } from './payment';
 
@@ -10,13 +11,9 @@ import type { Amount, Currency, PaymentMethodType, UserFlow } from './payment';
 export const REFERENCE_PATTERN = /^[a-zA-Z0-9-]{8,64}$/;
 const PHONE_PATTERN = /^\d{10,15}$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-](2[0-3]|[01]\d):[0-5]\d)$/;
-const CURRENCIES: readonly Currency[] = ['NOK', 'DKK', 'EUR'];
 const USER_FLOWS: readonly UserFlow[] = ['PUSH_MESSAGE', 'NATIVE_REDIRECT', 'WEB_REDIRECT', 'QR'];
 const PAYMENT_METHODS: readonly PaymentMethodType[] = ['WALLET', 'CARD'];
 const QR_FORMATS = ['TEXT/TARGETURL', 'IMAGE/SVG+XML', 'IMAGE/PNG'];
-const MAX_AMOUNT = 65_000_000;
-/** NOK has a 1 krone minimum; DKK and EUR accept 1 minor unit (REFERENCE §4). */
-const MINIMUM: Record<Currency, number> = { NOK: 100, DKK: 1, EUR: 1 };
 const MINUTE_MS = 60_000;
 const EXPIRES_MIN_MS = 10 * MINUTE_MS;
 /** [now] long-living payments may live up to 60 days (the stored spec says 28). */
@@ -40,8 +37,8 @@ type Json = Record<string, unknown>;
 export function validateCreatePayment(body: unknown, nowMs: number): CreatePaymentInput {
   const b = object(body, 'body');
   const amount = validateAmount(b.amount, 'amount');
-  if (amount.value < MINIMUM[amount.currency]) {
-    throw epaymentProblem(400, 'Amount too small', `The minimum amount is ${MINIMUM[amount.currency]} in ${amount.currency}.`, '6010');
+  if (amount.value < minimumAmount(amount.currency)) {
+    throw epaymentProblem(400, 'Amount too small', `The minimum amount is ${minimumAmount(amount.currency)} in ${amount.currency}.`, '6010');
   }
   const reference = b.reference;
   if (typeof reference !== 'string') throw epaymentValidation('reference', 'The reference field is required.');
@@ -104,8 +101,8 @@ export function validateAmount(value: unknown, field: string): Amount {
   const amount = object(value, field);
   const currency = oneOf(amount.currency, CURRENCIES, `${field}.currency`, true) as Currency;
   if (typeof amount.value !== 'number') throw epaymentValidation(`${field}.value`, 'must be an integer in minor units');
-  if (!Number.isInteger(amount.value) || amount.value < 0 || amount.value > MAX_AMOUNT) {
-    throw epaymentProblem(400, 'Invalid amount', `${field}.value must be an integer from 0 to ${MAX_AMOUNT} in minor units.`, '4040');
+  if (!Number.isInteger(amount.value) || amount.value < 0 || amount.value > MAX_PAYMENT_AMOUNT) {
+    throw epaymentProblem(400, 'Invalid amount', `${field}.value must be an integer from 0 to ${MAX_PAYMENT_AMOUNT} in minor units.`, '4040');
   }
   return { currency, value: amount.value };
 }

@@ -1,4 +1,5 @@
 import type { components } from '../../vipps/generated/recurring';
+import type { Currency } from '../../common/money';
 import { recurringProblem } from '../problems';
 
 /**
@@ -16,7 +17,7 @@ export type TransactionType = Schemas['transactionType'];
 export type ChargeType = Schemas['ChargeType'] | 'UNSCHEDULED';
 export type FailureReason = NonNullable<Schemas['ChargeResponseV3']['failureReason']>;
 /** The stored spec says NOK only; DKK and EUR are live today (REFERENCE §0). */
-export type Currency = 'NOK' | 'DKK' | 'EUR';
+export type { Currency };
 
 export interface Charge {
   id: string;

@@ -1,7 +1,7 @@
 import type { SimContext } from '../context';
 import type { SimRequest, SimResponse } from '../http';
 import { fingerprint } from '../idempotency';
-import { recurringProblem, SimProblem } from '../problems';
+import { recurringProblem } from '../problems';
 import type { Agreement } from './agreement';
 import type { Charge } from './charge';
 import type { RecurringService } from './recurring-service';
@@ -22,14 +22,7 @@ export function idempotent(ctx: SimContext, req: SimRequest, operation: string, 
     key,
     operation,
     fingerprint: fingerprint(req.method, req.path, req.body),
-    act: () => {
-      try {
-        return act(key);
-      } catch (error) {
-        if (error instanceof SimProblem) return error.response;
-        throw error;
-      }
-    },
+    act: () => act(key),
     conflict: (existing) =>
       recurringProblem(409, 'idempotency-conflict', 'Conflict', `Idempotency-Key ${key} was already used for another request (${existing.operation}).`).response,
   });

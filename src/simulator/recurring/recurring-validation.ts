@@ -1,13 +1,13 @@
 import { header, type SimRequest } from '../http';
 import { recurringProblem } from '../problems';
 import type { AgreementPatch, AgreementStatus, Campaign, CampaignType, Pricing, PricingType, TimePeriod } from './agreement';
-import type { ChargeStatus, Currency, TransactionType } from './charge';
+import { CURRENCIES } from '../../common/money';
+import { MIN_CHARGE_AMOUNT, type ChargeStatus, type TransactionType } from './charge';
 import { isCalendarDate } from './due-date';
 import { bodyObject, FieldChecker } from './field-checker';
 
 /** Request validation for Recurring v3 (REFERENCE §3, §10.1, §10.3, §10.4). */
 
-const CURRENCIES: readonly Currency[] = ['NOK', 'DKK', 'EUR'];
 const PRICING_TYPES: readonly PricingType[] = ['LEGACY', 'VARIABLE', 'FLEXIBLE'];
 const UNITS: readonly TimePeriod['unit'][] = ['YEAR', 'MONTH', 'WEEK', 'DAY'];
 const TRANSACTION_TYPES: readonly TransactionType[] = ['DIRECT_CAPTURE', 'RESERVE_CAPTURE'];
@@ -96,11 +96,11 @@ function pricing(c: FieldChecker, value: unknown): Pricing | undefined {
   const currency = c.oneOf('pricing.currency', obj.currency, CURRENCIES, true);
   if (!type || !currency) return undefined;
   if (type === 'LEGACY') {
-    const amount = c.int('pricing.amount', obj.amount, { required: true, min: 100 });
+    const amount = c.int('pricing.amount', obj.amount, { required: true, min: MIN_CHARGE_AMOUNT });
     return amount === undefined ? undefined : { type, currency, amount };
   }
   if (type === 'VARIABLE') {
-    const suggestedMaxAmount = c.int('pricing.suggestedMaxAmount', obj.suggestedMaxAmount, { required: true, min: 100, max: 2_000_000 });
+    const suggestedMaxAmount = c.int('pricing.suggestedMaxAmount', obj.suggestedMaxAmount, { required: true, min: MIN_CHARGE_AMOUNT, max: 2_000_000 });
     return suggestedMaxAmount === undefined ? undefined : { type, currency, suggestedMaxAmount, maxAmount: suggestedMaxAmount };
   }
   return { type, currency };
@@ -132,7 +132,7 @@ function campaign(c: FieldChecker, value: unknown): Campaign | undefined {
 function initialCharge(c: FieldChecker, value: unknown): InitialChargeInput | undefined {
   const obj = c.object('initialCharge', value, false);
   if (!obj) return undefined;
-  const amount = c.int('initialCharge.amount', obj.amount, { required: true, min: 100 });
+  const amount = c.int('initialCharge.amount', obj.amount, { required: true, min: MIN_CHARGE_AMOUNT });
   const description = c.string('initialCharge.description', obj.description, { required: true, max: 45 });
   const transactionType = c.oneOf('initialCharge.transactionType', obj.transactionType, TRANSACTION_TYPES, true);
   const orderId = c.string('initialCharge.orderId', obj.orderId, { required: false, min: 1, max: 50, pattern: ORDER_ID });
@@ -194,8 +194,8 @@ export function validatePatch(body: unknown): PatchInput {
     externalId: c.string('externalId', obj.externalId, { required: false, min: 1, max: 64 }),
     interval,
     pricing: pricingObj && {
-      amount: c.int('pricing.amount', pricingObj.amount, { required: false, min: 100 }),
-      suggestedMaxAmount: c.int('pricing.suggestedMaxAmount', pricingObj.suggestedMaxAmount, { required: false, min: 100, max: 2_000_000 }),
+      amount: c.int('pricing.amount', pricingObj.amount, { required: false, min: MIN_CHARGE_AMOUNT }),
+      suggestedMaxAmount: c.int('pricing.suggestedMaxAmount', pricingObj.suggestedMaxAmount, { required: false, min: MIN_CHARGE_AMOUNT, max: 2_000_000 }),
     },
   };
   c.done();
@@ -218,7 +218,7 @@ export function validateCharge(body: unknown): ChargeInput {
   const obj = bodyObject(body, 'charge');
   const c = new FieldChecker('charge');
   const type = obj.type === undefined ? 'RECURRING' : c.oneOf('type', obj.type, ['RECURRING', 'UNSCHEDULED'] as const, true);
-  const amount = c.int('amount', obj.amount, { required: true, min: 100 });
+  const amount = c.int('amount', obj.amount, { required: true, min: MIN_CHARGE_AMOUNT });
   const description = c.string('description', obj.description, { required: true, max: 45 });
   let due: string | undefined;
   if (type === 'UNSCHEDULED') {
@@ -241,7 +241,7 @@ export function validateCharge(body: unknown): ChargeInput {
 export function validateAmountBody(body: unknown, what: string): { amount: number; description: string } {
   const obj = bodyObject(body, what);
   const c = new FieldChecker(what);
-  const amount = c.int('amount', obj.amount, { required: true, min: 100 });
+  const amount = c.int('amount', obj.amount, { required: true, min: MIN_CHARGE_AMOUNT });
   const description = c.string('description', obj.description, { required: true, max: 100 });
   c.done();
   return { amount: amount as number, description: description as string };
