@@ -1,3 +1,4 @@
+import { escapeHtml } from '../common/escape-html';
 import { formatMoney } from '../common/money';
 import { upcomingCharges } from '../recurring/charge-rules';
 import type { AgreementRecord, ChargeRecord } from '../recurring/recurring-record';
@@ -7,10 +8,6 @@ import type { AgreementRecord, ChargeRecord } from '../recurring/recurring-recor
  * every value from Vipps or the merchant escaped. The Stop button is an ordinary form POST, so it
  * works in any browser and in the in-app browser without JavaScript.
  */
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"'`]/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
 
 const STATUS_TEXT: Record<AgreementRecord['status'], string> = {
   PENDING: 'Waiting for you to accept it in the app',

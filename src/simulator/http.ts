@@ -68,3 +68,9 @@ export function header(req: { headers: IncomingHttpHeaders }, name: string): str
   const value = req.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }
+
+/** The Host the caller used, for links back to the simulator; only host[:port], so it cannot be bent into markup. */
+export function requestHost(req: { headers: IncomingHttpHeaders }): string {
+  const host = header(req, 'host') ?? '';
+  return /^[A-Za-z0-9.\-[\]:]+$/.test(host) ? host : 'localhost';
+}

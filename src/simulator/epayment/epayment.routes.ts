@@ -1,5 +1,5 @@
 import { randomId, type SimContext } from '../context';
-import { header, type Handler, type Route, type SimRequest, type SimResponse } from '../http';
+import { requestHost, type Handler, type Route, type SimRequest, type SimResponse } from '../http';
 import { epaymentProblem } from '../problems';
 import { cancel, capture, createPayment, declineReason, refund, type OpOutcome, type Payment } from './payment';
 import { runIdempotent, type EpaymentOperation } from './epayment-idempotency';
@@ -26,7 +26,7 @@ export function epaymentRoutes(ctx: SimContext, service: PaymentService): Route[
       }
       const token = randomId(32);
       // Redirect flows and QR get the simulator's own landing page; PUSH_MESSAGE gets nothing.
-      const redirectUrl = input.userFlow === 'PUSH_MESSAGE' ? undefined : `http://${hostOf(req)}/landing?token=${token}`;
+      const redirectUrl = input.userFlow === 'PUSH_MESSAGE' ? undefined : `http://${requestHost(req)}/landing?token=${token}`;
       const { expiresAtMs, ...rest } = input;
       const outcome = createPayment(
         { ...rest, msn, token, ...(redirectUrl ? { redirectUrl } : {}), ...(expiresAtMs !== undefined ? { expiresAtMs } : {}) },
@@ -91,12 +91,6 @@ export function epaymentRoutes(ctx: SimContext, service: PaymentService): Route[
     route('POST', '/payments/:reference/cancel', modification('cancel', (p, req, key) => cancel(p, validateCancel(req.body), service.op(key)))),
     route('POST', '/test/payments/:reference/approve', forceApprove),
   ];
-}
-
-function hostOf(req: SimRequest): string {
-  const host = header(req, 'host') ?? '';
-  // Only echo something that looks like host[:port], so the redirect URL cannot be bent into markup.
-  return /^[A-Za-z0-9.\-[\]:]+$/.test(host) ? host : 'localhost';
 }
 
 function pspReferenceOf(response: SimResponse): string {

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../../common/escape-html';
 import { formatMoney } from '../../common/money';
 import type { SimContext } from '../context';
 import type { Handler, Route, SimRequest, SimResponse } from '../http';
@@ -16,16 +17,16 @@ export function landingRoutes(ctx: SimContext, service: PaymentService): Route[]
   const show: Handler = (req) => {
     const payment = paymentFor(service, req);
     if (!payment) return html(404, 'Payment not found', '<p>This payment link is unknown or no longer valid.</p>');
-    if (payment.state !== 'CREATED') return html(200, 'Payment', `<p>This payment is ${escape(payment.state)}.</p>`);
+    if (payment.state !== 'CREATED') return html(200, 'Payment', `<p>This payment is ${escapeHtml(payment.state)}.</p>`);
     const token = encodeURIComponent(payment.token);
     const merchant = ctx.merchants.get(payment.msn)?.name ?? `Merchant ${payment.msn}`;
     return html(
       200,
       'Pay with Vipps (simulator)',
-      `<p><strong>${escape(merchant)}</strong></p>
+      `<p><strong>${escapeHtml(merchant)}</strong></p>
 <p style="font-size:2em">${formatMoney(payment.amount.value, payment.amount.currency)}</p>
-${payment.description ? `<p>${escape(payment.description)}</p>` : ''}
-<p>Reference ${escape(payment.reference)}</p>
+${payment.description ? `<p>${escapeHtml(payment.description)}</p>` : ''}
+<p>Reference ${escapeHtml(payment.reference)}</p>
 <form method="post" action="/landing/approve?token=${token}"><button type="submit">Approve</button></form>
 <form method="post" action="/landing/reject?token=${token}"><button type="submit">Reject</button></form>`,
     );
@@ -37,10 +38,10 @@ ${payment.description ? `<p>${escape(payment.description)}</p>` : ''}
       const payment = paymentFor(service, req);
       if (!payment) return html(404, 'Payment not found', '<p>This payment link is unknown or no longer valid.</p>');
       const outcome = service.userAct(payment, action);
-      if (!outcome.ok) return html(409, 'Payment', `<p>This payment is ${escape(payment.state)} and can no longer be changed.</p>`);
+      if (!outcome.ok) return html(409, 'Payment', `<p>This payment is ${escapeHtml(payment.state)} and can no longer be changed.</p>`);
       // Like Vipps, send the user back to the merchant; the merchant must still check the state.
       if (payment.returnUrl) return { status: 303, headers: { location: payment.returnUrl } };
-      return html(200, 'Payment', `<p>The payment is ${escape(outcome.payment.state)}. You can close this page.</p>`);
+      return html(200, 'Payment', `<p>The payment is ${escapeHtml(outcome.payment.state)}. You can close this page.</p>`);
     };
 
   return [route('GET', '/landing', show), route('POST', '/landing/approve', act('APPROVE')), route('POST', '/landing/reject', act('REJECT'))];
@@ -56,14 +57,11 @@ function html(status: number, title: string, content: string): SimResponse {
     status,
     headers: { 'content-type': 'text/html; charset=utf-8' },
     body: `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escape(title)}</title></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title></head>
 <body style="font-family:sans-serif;max-width:28em;margin:2em auto">
-<h1>${escape(title)}</h1>
+<h1>${escapeHtml(title)}</h1>
 ${content}
 </body></html>`,
   };
 }
 
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}

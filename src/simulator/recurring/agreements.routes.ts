@@ -1,5 +1,5 @@
 import type { SimContext } from '../context';
-import { header, type Route, type SimRequest } from '../http';
+import { requestHost, type Route, type SimRequest } from '../http';
 import { idempotent, ownedAgreement } from './recurring-http';
 import { agreementBody } from './recurring-render';
 import type { RecurringService } from './recurring-service';
@@ -61,5 +61,5 @@ export function agreementRoutes(ctx: SimContext, service: RecurringService): Rou
 
 /** The landing page lives on the simulator itself, at the address the merchant called. */
 function landingBaseUrl(req: SimRequest): string {
-  return `http://${header(req, 'host') ?? 'localhost'}`;
+  return `http://${requestHost(req)}`;
 }

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../../common/escape-html';
 import type { Route, SimRequest, SimResponse } from '../http';
 import type { Agreement } from './agreement';
 import { intervalText } from './recurring-render';
@@ -21,7 +22,7 @@ export function landingRoutes(service: RecurringService): Route[] {
   const act = (req: SimRequest, action: 'accept' | 'reject'): SimResponse => {
     const agreement = agreementOf(service, req);
     if (!agreement) return notFound();
-    if (agreement.status !== 'PENDING') return html(409, page('Agreement not pending', `<p>This agreement is ${escape(agreement.status)}.</p>`));
+    if (agreement.status !== 'PENDING') return html(409, page('Agreement not pending', `<p>This agreement is ${escapeHtml(agreement.status)}.</p>`));
     if (action === 'accept') service.accept(agreement, agreement.phoneNumber);
     else service.rejectByUser(agreement);
     return { status: 303, headers: { location: agreement.merchantRedirectUrl } };
@@ -49,20 +50,20 @@ function landingPage(a: Agreement): string {
     a.status === 'PENDING'
       ? `<form method="post" action="${LANDING_PATH}/accept${query}"><button type="submit">Accept</button></form>
 <form method="post" action="${LANDING_PATH}/reject${query}"><button type="submit">Reject</button></form>`
-      : `<p>This agreement is ${escape(a.status)}.</p>`;
+      : `<p>This agreement is ${escapeHtml(a.status)}.</p>`;
   return page(
     `Vipps simulator: ${a.productName}`,
-    `<h1>${escape(a.productName)}</h1>
-<p>${escape(a.productDescription ?? '')}</p>
-<dl><dt>Price</dt><dd>${escape(price)} ${escape(a.pricing.currency)}</dd>
-<dt>Interval</dt><dd>${escape(a.interval ? intervalText(a.interval) : 'when used')}</dd>
-<dt>Agreement</dt><dd>${escape(a.id)}</dd></dl>
+    `<h1>${escapeHtml(a.productName)}</h1>
+<p>${escapeHtml(a.productDescription ?? '')}</p>
+<dl><dt>Price</dt><dd>${escapeHtml(price)} ${escapeHtml(a.pricing.currency)}</dd>
+<dt>Interval</dt><dd>${escapeHtml(a.interval ? intervalText(a.interval) : 'when used')}</dd>
+<dt>Agreement</dt><dd>${escapeHtml(a.id)}</dd></dl>
 ${actions}`,
   );
 }
 
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title></head><body>${body}</body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>${body}</body></html>`;
 }
 
 function html(status: number, body: string): SimResponse {
@@ -73,6 +74,3 @@ function notFound(): SimResponse {
   return html(404, page('Not found', '<p>No such agreement.</p>'));
 }
 
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}

@@ -1,5 +1,6 @@
 import { signAgreementPageToken, verifyAgreementPageToken } from '../../../src/agreement-page/agreement-token';
-import { escapeHtml, priceText } from '../../../src/agreement-page/agreement-page.render';
+import { priceText } from '../../../src/agreement-page/agreement-page.render';
+import { escapeHtml } from '../../../src/common/escape-html';
 import { signStatusToken, verifyStatusToken } from '../../../src/access/status-token';
 import { ErrorCode, UserFacingError } from '../../../src/common/error-code';
 import { explainRecurringFailure } from '../../../src/recurring/recurring-errors';
