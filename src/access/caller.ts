@@ -10,6 +10,14 @@ export type Caller =
   | { kind: 'api-key'; keyId: string; scopes: ReadonlySet<Scope>; merchants: readonly string[] }
   | { kind: 'status-token'; msn: string; reference: string };
 
+/**
+ * Who is calling, as one string that two different callers never share (the rate limit's key,
+ * and what shared subscription results are keyed by).
+ */
+export function callerKey(caller: Caller): string {
+  return caller.kind === 'api-key' ? `key:${caller.keyId}` : `status:${caller.msn}:${caller.reference}`;
+}
+
 export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }

@@ -8,7 +8,7 @@ import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
-import type { Caller } from '../access/caller';
+import { callerKey, type Caller } from '../access/caller';
 import type { Services } from '../app/services';
 import { AGREEMENT_PAGE_PREFIX, handleAgreementPage } from '../agreement-page/agreement-page.route';
 import { createContext, type GraphQLContext } from '../graphql/context';
@@ -107,7 +107,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (path === '/graphql') {
         return handleGraphQL(apollo, req, res, async () => {
           const caller = services.authenticator.authenticate(req.headers.authorization);
-          await services.rateLimiter.take(caller.kind === 'api-key' ? caller.keyId : `status:${caller.msn}:${caller.reference}`);
+          await services.rateLimiter.take(callerKey(caller));
           return createContext(caller, services);
         });
       }

@@ -10,6 +10,7 @@ import {
   type ExecutionResult,
   type GraphQLSchema,
 } from 'graphql';
+import { callerKey } from '../access/caller';
 import type { GraphQLContext } from '../graphql/context';
 import { queryLimitsRule } from './query-limits';
 
@@ -80,7 +81,7 @@ async function shareExecutions(args: ExecutionArgs): Promise<AsyncIterableIterat
 /** Who asks and what: subscribers with equal keys get identical results for one event. */
 function executionKey(args: ExecutionArgs): string {
   const { caller } = args.contextValue as GraphQLContext;
-  const who = caller.kind === 'api-key' ? `key:${caller.keyId}` : `token:${caller.msn}:${caller.reference}`;
+  const who = callerKey(caller);
   let id = documentIds.get(args.document);
   if (id === undefined) {
     id = nextDocumentId++;

@@ -3,7 +3,7 @@ import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { merchantFor, requireScope } from '../access/caller';
 import { pageInfo } from '../graphql/connection';
 import type { GraphQLContext } from '../graphql/context';
-import { pageSize } from '../payments/payment-queries';
+import { pageSize } from '../graphql/paging';
 import { STREAM_ID } from './audit-entry';
 import { AuditEntry, AuditEntryConnection } from './audit-entry.type';
 

@@ -1,6 +1,5 @@
-import { GraphQLError } from 'graphql';
 import { merchantFor, requireScope, type Caller } from '../access/caller';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, MAX_PAGE_SIZE } from '../graphql/paging';
+import { badCursor, decodeCursor, encodeCursor, type Page } from '../graphql/paging';
 import type { PaymentKey } from './payment-reader';
 import type { PaymentLoaders } from './payment.loaders';
 import type { PaymentEventRecord, PaymentRecord, PaymentState } from './payment-record';
@@ -16,20 +15,6 @@ export function paymentKeyFor(caller: Caller, reference: string, msn: string | n
   }
   const merchant = merchantFor(requireScope(caller, 'payments:read'), msn);
   return merchant ? { msn: merchant, reference } : null;
-}
-
-export function pageSize(first: number | null | undefined): number {
-  const size = first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw new GraphQLError(`first must be between 1 and ${MAX_PAGE_SIZE}.`, { extensions: { code: 'BAD_USER_INPUT' } });
-  }
-  return size;
-}
-
-export interface Page<T> {
-  items: { cursor: string; node: T }[];
-  hasNextPage: boolean;
-  totalCount: number;
 }
 
 /**
@@ -61,9 +46,7 @@ export async function listPayments(
 function parsePaymentCursor(cursor: string): { createdAtMs: number; reference: string } {
   const [ms, reference] = decodeCursor(cursor).split(':');
   const createdAtMs = Number(ms);
-  if (!Number.isSafeInteger(createdAtMs) || !reference) {
-    throw new GraphQLError('The cursor is not valid.', { extensions: { code: 'BAD_USER_INPUT' } });
-  }
+  if (!Number.isSafeInteger(createdAtMs) || !reference) badCursor();
   return { createdAtMs, reference };
 }
 
@@ -72,7 +55,7 @@ export function pageEvents(events: readonly PaymentEventRecord[], first: number,
   let start = 0;
   if (after) {
     const index = Number(decodeCursor(after));
-    if (!Number.isInteger(index) || index < 0) throw new GraphQLError('The cursor is not valid.', { extensions: { code: 'BAD_USER_INPUT' } });
+    if (!Number.isInteger(index) || index < 0) badCursor();
     start = index + 1;
   }
   const slice = events.slice(start, start + first);

@@ -3,7 +3,8 @@ import { merchantFor, requireScope } from '../access/caller';
 import { pageInfo } from '../graphql/connection';
 import type { GraphQLContext } from '../graphql/context';
 import { Payment, PaymentConnection, PaymentEvent, PaymentEventConnection, PaymentState } from './payment.type';
-import { listPayments, pageEvents, pageSize, paymentKeyFor } from './payment-queries';
+import { pageSize } from '../graphql/paging';
+import { listPayments, pageEvents, paymentKeyFor } from './payment-queries';
 
 @Resolver(() => Payment)
 export class PaymentResolver {

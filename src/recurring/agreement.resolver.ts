@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphq
 import { merchantFor, requireScope } from '../access/caller';
 import { pageInfo } from '../graphql/connection';
 import type { GraphQLContext } from '../graphql/context';
-import { pageSize } from '../payments/payment-queries';
+import { pageSize } from '../graphql/paging';
 import { Agreement, AgreementConnection } from './agreement.type';
 import { Charge, ChargeConnection } from './charge.type';
 import { AgreementStatus, ChargeStatus } from './recurring.enums';

@@ -1,7 +1,5 @@
-import { GraphQLError } from 'graphql';
 import { merchantFor, requireScope, type Caller } from '../access/caller';
-import { decodeCursor, encodeCursor } from '../graphql/paging';
-import type { Page } from '../payments/payment-queries';
+import { badCursor, decodeCursor, encodeCursor, type Page } from '../graphql/paging';
 import type { AgreementKey, ChargeKey } from './recurring-cache';
 import type { RecurringLoaders } from './recurring.loaders';
 import type { RecurringReader } from './recurring-reader';
@@ -17,10 +15,6 @@ export function agreementKeyFor(caller: Caller, agreementId: string, msn: string
 export function chargeKeyFor(caller: Caller, agreementId: string, chargeId: string, msn: string | null | undefined): ChargeKey | null {
   const key = agreementKeyFor(caller, agreementId, msn);
   return key && isChargeId(chargeId) ? { ...key, chargeId } : null;
-}
-
-function badCursor(): never {
-  throw new GraphQLError('The cursor is not valid.', { extensions: { code: 'BAD_USER_INPUT' } });
 }
 
 /** Position cursors (`<scope>:<index>`); the scope stops a cursor from one list being used on another. */
