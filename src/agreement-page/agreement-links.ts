@@ -29,11 +29,6 @@ export class AgreementLinks {
     return this.url(signAgreementPageToken(this.secret, { msn, createKey, exp: nowSeconds + AGREEMENT_PAGE_TOKEN_LIFETIME_SECONDS }));
   }
 
-  /** A link for an agreement whose id is known (support, re-sending the link). */
-  urlForAgreement(msn: string, agreementId: string, nowSeconds = Math.floor(Date.now() / 1000)): string {
-    return this.url(signAgreementPageToken(this.secret, { msn, agreementId, exp: nowSeconds + AGREEMENT_PAGE_TOKEN_LIFETIME_SECONDS }));
-  }
-
   async remember(msn: string, createKey: string, agreementId: string): Promise<void> {
     try {
       await this.redis.set(this.keys.agreementLink(msn, createKey), agreementId, 'EX', AGREEMENT_PAGE_TOKEN_LIFETIME_SECONDS);

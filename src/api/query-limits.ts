@@ -63,8 +63,8 @@ function pageOf(field: FieldNode): number {
   return DEFAULT_PAGE_SIZE;
 }
 
-/** Measures each operation of a document (pure; exported for tests). */
-export function measureDocument(context: Pick<ValidationContext, 'getDocument'>): Map<string, Measure> {
+/** Measures each operation of a document. */
+function measureDocument(context: Pick<ValidationContext, 'getDocument'>): Map<string, Measure> {
   const document = context.getDocument();
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;

@@ -113,7 +113,7 @@ export function createServices(deps: ServiceDeps): Services {
     jobs,
     paymentReader,
     paymentRegistry,
-    recurringTracker: new RecurringTracker(recurringReader, recurringCache, agreementChanged, chargeChanged, log),
+    recurringTracker: new RecurringTracker(recurringReader, recurringCache, agreementChanged, chargeChanged),
     payments: new PaymentService(vipps.epayment, vipps.orderManagement, paymentReader, ledger, log, statusTokens),
     statusTokens,
     recurringReader,

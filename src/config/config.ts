@@ -108,7 +108,8 @@ export interface Config {
   readonly redis: { readonly url: string | undefined; readonly prefix: string };
   readonly port: number;
   readonly publicUrl: string;
-  readonly capture: { readonly policy: 'CAPTURE' | 'NOTIFY'; readonly marginSeconds: number };
+  /** Per-merchant capture policy is on each merchant (`capturePolicy`, CAPTURE_POLICY by default). */
+  readonly capture: { readonly marginSeconds: number };
   readonly simulator: { readonly port: number; readonly merchants: readonly MerchantConfig[] };
   readonly logLevel: string;
   readonly graphql: { readonly introspection: boolean; readonly rateLimitPerMinute: number };
@@ -159,7 +160,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     port: e.PORT,
     publicUrl,
-    capture: { policy: e.CAPTURE_POLICY, marginSeconds: e.CAPTURE_MARGIN },
+    capture: { marginSeconds: e.CAPTURE_MARGIN },
     simulator: { port: e.SIMULATOR_PORT, merchants: simulatorMerchants },
     logLevel: e.LOG_LEVEL,
     graphql: {

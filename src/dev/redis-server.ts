@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { freePort } from './free-port';
 import { lineSplitter } from './lines';
-import { exited, killOnExit, stopProcess } from './processes';
+import { killOnExit, stopProcess } from './processes';
 import { waitUntil } from './wait';
 
 /**
@@ -132,7 +132,6 @@ async function startOn(port: number, options: PrivateRedisOptions): Promise<Priv
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.pid === undefined) return; // never started (ENOENT)
   await stopProcess(child, STOP_GRACE_MS);
-  await exited(child);
 }
 
 async function ping(port: number): Promise<boolean> {

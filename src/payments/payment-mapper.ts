@@ -27,7 +27,7 @@ export function sameProgress(a: Pick<PaymentRecord, 'state' | 'aggregate'>, b: P
   );
 }
 
-export function fromVipps(msn: string, v: GetPaymentResponse, known: PaymentRecord | PaymentMeta | null, now: Date): PaymentRecord {
+export function fromVipps(msn: string, v: GetPaymentResponse, known: PaymentMeta | null, now: Date): PaymentRecord {
   const extra = v as GetPaymentResponse & { captureGuaranteedUntil?: string | null };
   const next = {
     merchantSerialNumber: msn,
@@ -44,8 +44,7 @@ export function fromVipps(msn: string, v: GetPaymentResponse, known: PaymentReco
     authorizedAt: known?.authorizedAt ?? null,
     captureGuaranteedUntil: extra.captureGuaranteedUntil ?? null,
   };
-  if (known && 'aggregate' in known && sameProgress(known, next)) next.updatedAt = known.updatedAt;
-  if (known && !('aggregate' in known) && known.state === next.state) next.updatedAt = known.updatedAt;
+  if (known && known.state === next.state) next.updatedAt = known.updatedAt;
   return next;
 }
 

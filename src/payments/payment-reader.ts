@@ -33,7 +33,7 @@ export class PaymentReader {
     private readonly registry: PaymentRegistry,
     private readonly log: Logger,
     /** Told of each change once it is stored (subscriptions, jobs). */
-    private readonly changed: PaymentChanged = async () => {},
+    private readonly changed: PaymentChanged,
   ) {}
 
   async loadMany(keys: readonly PaymentKey[]): Promise<(PaymentRecord | null)[]> {

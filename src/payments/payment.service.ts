@@ -58,7 +58,7 @@ export class PaymentService {
     private readonly reader: PaymentReader,
     private readonly ledger: IdempotencyLedger,
     private readonly log: Logger,
-    private readonly statusTokens: StatusTokens | null = null,
+    private readonly statusTokens: StatusTokens,
   ) {}
 
   async create(msn: string, cmd: CreatePaymentCommand): Promise<PaymentOutcome> {
@@ -204,7 +204,6 @@ export class PaymentService {
     if (!cmd.returnUrl) {
       throw new UserFacingError({ code: ErrorCode.INVALID_URL, message: 'appendStatusToken needs a return URL to add the token to.', field: ['input', 'returnUrl'] });
     }
-    if (!this.statusTokens) throw new Error('PaymentService was built without status tokens');
     const token = this.statusTokens.issueForReturn(msn, reference, cmd.expiresAt ?? null);
     const url = new URL(cmd.returnUrl);
     url.searchParams.set('reference', reference);

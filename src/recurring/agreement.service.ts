@@ -30,8 +30,8 @@ export class AgreementService {
     private readonly reader: RecurringReader,
     private readonly runner: RecurringRunner,
     private readonly links: AgreementLinks,
-    private readonly changed: AgreementChanged = async () => {},
-    private readonly chargeChanged: ChargeChanged = async () => {},
+    private readonly changed: AgreementChanged,
+    private readonly chargeChanged: ChargeChanged,
   ) {}
 
   create(msn: string, cmd: CreateAgreementCommand): Promise<RecurringOutcome> {

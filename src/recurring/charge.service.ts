@@ -31,7 +31,7 @@ export class ChargeService {
     private readonly vipps: RecurringClient,
     private readonly reader: RecurringReader,
     private readonly runner: RecurringRunner,
-    private readonly changed: ChargeChanged = async () => {},
+    private readonly changed: ChargeChanged,
     private readonly now: () => Date = () => new Date(),
   ) {}
 

@@ -1,4 +1,3 @@
-import type { Logger } from '../log/logger';
 import type { AgreementChanged, ChargeChanged } from './agreement.service';
 import type { RecurringCache } from './recurring-cache';
 import type { RecurringReader } from './recurring-reader';
@@ -15,7 +14,6 @@ export class RecurringTracker {
     private readonly cache: RecurringCache,
     private readonly agreementChanged: AgreementChanged,
     private readonly chargeChanged: ChargeChanged,
-    private readonly log: Logger,
   ) {}
 
   async observeAgreement(msn: string, agreementId: string): Promise<AgreementRecord | null> {
@@ -32,13 +30,7 @@ export class RecurringTracker {
   async observeCharge(msn: string, agreementId: string, chargeId: string): Promise<ChargeRecord | null> {
     const [before] = await this.cache.getCharges([{ msn, agreementId, chargeId }]);
     const after = await this.reader.refreshCharge(msn, agreementId, chargeId);
-    if (after && (!before || chargeVersion(before) !== chargeVersion(after))) {
-      try {
-        await this.chargeChanged(after);
-      } catch (error) {
-        this.log.warn({ err: error, chargeId }, 'could not announce a charge change');
-      }
-    }
+    if (after && (!before || chargeVersion(before) !== chargeVersion(after))) await this.chargeChanged(after);
     return after;
   }
 }

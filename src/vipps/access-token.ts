@@ -5,7 +5,7 @@ import type { Logger } from '../log/logger';
 import type { RedisKeys } from '../redis/keys';
 import { VippsConnectionError, vippsErrorFromResponse, VippsApiError } from './errors';
 import { exchange, NoResponseError, sleep as realSleep, systemHeaders, type FetchFn, type SystemInfo } from './http-exchange';
-import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDecision, type RetryPolicy } from './retry';
+import { DEFAULT_RETRY_POLICY, retryDecision, type RetryPolicy } from './retry';
 import type { components } from './generated/access-token';
 
 type TokenResponse = components['schemas']['AuthorizationTokenResponse'];
@@ -165,8 +165,9 @@ export class AccessTokenProvider {
       try {
         const response = await exchange(this.fetchFn, { url: `${this.options.baseUrl}${path}`, method: 'POST', headers, body: '', timeoutMs: this.options.timeoutMs });
         if (response.status >= 200 && response.status < 300) return readToken(response.body, context);
-        failure = vippsErrorFromResponse(response.status, response.body, response.headers, context);
-        outcome = { status: response.status, retryAfter: parseRetryAfter(response.headers.get('retry-after')) };
+        const refused = vippsErrorFromResponse(response.status, response.body, response.headers, context);
+        failure = refused;
+        outcome = { status: response.status, retryAfter: refused.retryAfterSeconds };
       } catch (error) {
         if (!(error instanceof NoResponseError)) throw error;
         failure = new VippsConnectionError({ ...context, timedOut: error.timedOut, cause: error.cause });

@@ -49,23 +49,23 @@ const NON_SCHEMA_KEYS = new Set(['example', 'examples', 'x-examples']);
 // Spec quirks: the one place where the official files are corrected before validation.
 // ---------------------------------------------------------------------------------------------
 
-/** Every correction, by file. Spec bugs are fixed to their evident intent; [now] drift (REFERENCE §0) is allowed. */
-export const SPEC_QUIRKS: readonly string[] = [
-  'epayment: `receipt` is a remote $ref to GitHub; pointed at order-management-v2.yaml#/components/schemas/Receipt (REFERENCE §16).',
-  'epayment: PaymentEvent.required lists the non-existent `paymentAction` and omits `name`; replaced by `name`.',
-  'epayment: AdjustResponse (capture/refund/cancel 200) declares application/problem+json; read as application/json.',
-  'epayment: [now] Reference is 8–64 characters (spec 8–50); MSN in webhook payloads 4–10 digits (spec 4–6).',
-  'epayment: [now] extra response fields (captureGuaranteedUntil, userDetails, shippingDetails, …) need no change: its schemas allow additional properties.',
-  'recurring: ChargeResponseV3/V2 `transactionId` pattern `^\\d{10+}$` is malformed; read as `^\\d{10,}$`. It also "contains null until CHARGED", so null is allowed.',
-  'recurring: ChargeResponseV3.required includes `externalId`, which is often null or absent; no longer required, null allowed.',
-  'recurring: string `description` limits written as minimum/maximum; read as minLength/maxLength (intent 1–45 chars).',
-  'recurring: [now] pricing type FLEXIBLE ({type, currency}), optional `interval` (pay-per-use), charge type UNSCHEDULED, currencies DKK and EUR.',
-  'recurring: ChargeResponseV3.id has maxLength 15, but a charge created with an `orderId` (1–50 chars) takes it as its id, as the spec itself says; 50 allowed.',
-  'recurring: PATCH …/accept declares a JSON object body on its 204; a 204 has no body, so bodies of 204s are not checked.',
-  'access-token: `access_token` is declared `format: byte` (base64), but it is a JWT (base64url segments joined by dots); format dropped.',
-  'skipped, not failed: control-API exchanges, the Azure gateway body {statusCode, message} on 401/403/429 (Recurring models it as ErrorFromAzure, which the gateway does not send), routes no spec has (landing pages), and statuses an operation does not document (404 on GET payment, 404 on webhook delete, 400 on GET order).',
-  'all: OpenAPI 3.0 `nullable`, boolean exclusiveMinimum/Maximum and `discriminator` are translated for JSON Schema; a discriminated oneOf becomes anyOf because the specs give no mapping from `type` values to branches and the branches overlap.',
-];
+/**
+ * Every correction, by file. Spec bugs are fixed to their evident intent; [now] drift (REFERENCE §0) is allowed.
+ * - epayment: `receipt` is a remote $ref to GitHub; pointed at order-management-v2.yaml#/components/schemas/Receipt (REFERENCE §16).
+ * - epayment: PaymentEvent.required lists the non-existent `paymentAction` and omits `name`; replaced by `name`.
+ * - epayment: AdjustResponse (capture/refund/cancel 200) declares application/problem+json; read as application/json.
+ * - epayment: [now] Reference is 8–64 characters (spec 8–50); MSN in webhook payloads 4–10 digits (spec 4–6).
+ * - epayment: [now] extra response fields (captureGuaranteedUntil, userDetails, shippingDetails, …) need no change: its schemas allow additional properties.
+ * - recurring: ChargeResponseV3/V2 `transactionId` pattern `^\d{10+}$` is malformed; read as `^\d{10,}$`. It also "contains null until CHARGED", so null is allowed.
+ * - recurring: ChargeResponseV3.required includes `externalId`, which is often null or absent; no longer required, null allowed.
+ * - recurring: string `description` limits written as minimum/maximum; read as minLength/maxLength (intent 1–45 chars).
+ * - recurring: [now] pricing type FLEXIBLE ({type, currency}), optional `interval` (pay-per-use), charge type UNSCHEDULED, currencies DKK and EUR.
+ * - recurring: ChargeResponseV3.id has maxLength 15, but a charge created with an `orderId` (1–50 chars) takes it as its id, as the spec itself says; 50 allowed.
+ * - recurring: PATCH …/accept declares a JSON object body on its 204; a 204 has no body, so bodies of 204s are not checked.
+ * - access-token: `access_token` is declared `format: byte` (base64), but it is a JWT (base64url segments joined by dots); format dropped.
+ * - skipped, not failed: control-API exchanges, the Azure gateway body {statusCode, message} on 401/403/429 (Recurring models it as ErrorFromAzure, which the gateway does not send), routes no spec has (landing pages), and statuses an operation does not document (404 on GET payment, 404 on webhook delete, 400 on GET order).
+ * - all: OpenAPI 3.0 `nullable`, boolean exclusiveMinimum/Maximum and `discriminator` are translated for JSON Schema; a discriminated oneOf becomes anyOf because the specs give no mapping from `type` values to branches and the branches overlap.
+ */
 
 function applySpecQuirks(file: string, doc: Json): void {
   const schemas = doc.components?.schemas ?? {};

@@ -31,7 +31,7 @@ describe('loadConfig defaults (empty environment)', () => {
 
   it('has the documented defaults', () => {
     expect(config.redis).toEqual({ url: undefined, prefix: 'vg' });
-    expect(config.capture).toEqual({ policy: 'NOTIFY', marginSeconds: 86_400 });
+    expect(config.capture).toEqual({ marginSeconds: 86_400 });
     expect(config.vipps.timeoutMs).toBe(10_000);
     expect(config.vipps.maxRetries).toBe(3);
     expect(config.vipps.system).toEqual({ name: 'vipps-graph', version: '0.1.0', pluginName: 'vipps-graph', pluginVersion: '0.1.0' });
