@@ -35,6 +35,7 @@ describe('idempotent mutations through /graphql', () => {
       expect(again.data.createPayment.errors).toEqual([]);
       expect(again.data.createPayment.payment?.reference).toBe(input.reference);
       expect(again.data.createPayment.payment?.id).toBe(first.data.createPayment.payment?.id);
+      expect(first.data.createPayment.redirectUrl).toMatch(/\/landing\?token=/);
       expect(again.data.createPayment.redirectUrl).toBe(first.data.createPayment.redirectUrl);
       expect(again.data.createPayment.statusToken).toEqual(expect.any(String));
       expect(posts('/epayment/v1/payments') - creates).toBe(1);

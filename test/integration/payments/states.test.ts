@@ -28,6 +28,7 @@ describe('payment states through /graphql', () => {
   it('CREATED: a new payment can be cancelled but not captured or refunded', async () => {
     const { payment, redirectUrl } = await createPayment(api);
     expect(payment).toMatchObject({ state: 'CREATED', availableActions: ['CANCEL'], capturable: { value: 0 }, refundable: { value: 0 }, captureDeadline: null });
+    expect(redirectUrl).toMatch(/\/landing\?token=/);
     expect(redirectUrl).toBe(payment.redirectUrl);
     const read = await api.gql(PaymentDocument, { reference: payment.reference });
     expect(read.data.payment).toMatchObject({ reference: payment.reference, state: 'CREATED', description: 'Two tickets', userFlow: 'WEB_REDIRECT' });
