@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SIMULATOR_MERCHANT, type MerchantConfig } from '../../src/config/config';
+import type { SimEvent } from '../../src/simulator/context';
 import { startSimulator, type SimExchange, type Simulator } from '../../src/simulator/server';
 import { conformanceViolations } from './conformance';
 
@@ -105,6 +106,13 @@ export async function startTestSimulator(merchants: MerchantConfig[] = [SIMULATO
 }
 
 /** One request the webhook receiver got, with the raw body for signature checks. */
+/** Every event the simulator publishes for webhook delivery, collected as it happens. */
+export function recordEvents(t: TestSimulator): SimEvent[] {
+  const events: SimEvent[] = [];
+  t.sim.ctx.onEvent((event) => events.push(event));
+  return events;
+}
+
 export interface ReceivedWebhook {
   method: string;
   /** Path and query as received. */

@@ -9,10 +9,10 @@ import {
   create,
   errorCode,
   eventNames,
-  expectEventually,
   modify,
   recordEvents,
 } from './epayment-support';
+import { expectEventually } from '../../support/eventually';
 
 const DAY_MS = 86_400_000;
 const money = (value: number, currency = 'NOK') => ({ currency, value });

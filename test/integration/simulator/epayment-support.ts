@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { SimEvent } from '../../../src/simulator/context';
 import type { CallResult, TestSimulator } from '../../support/simulator';
 
 /** Small helpers shared by the ePayment simulator integration tests. */
@@ -67,23 +66,4 @@ export function eventNames(res: CallResult): string[] {
   return (res.body as { name: string }[]).map((e) => e.name);
 }
 
-/** Every event the simulator publishes for webhook delivery. */
-export function recordEvents(t: TestSimulator): SimEvent[] {
-  const events: SimEvent[] = [];
-  t.sim.ctx.onEvent((e) => events.push(e));
-  return events;
-}
-
-/** Poll instead of sleeping: resolves as soon as `check` passes, fails with its last error. */
-export async function expectEventually(check: () => Promise<void>, timeoutMs = 5000, intervalMs = 25): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  }
-}
+export { recordEvents } from '../../support/simulator';

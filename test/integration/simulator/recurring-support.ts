@@ -77,11 +77,7 @@ export function cancelCharge(t: TestSimulator, agreementId: string, chargeId: st
   return t.call('DELETE', `${chargesPath(agreementId)}/${chargeId}`, { idempotencyKey: key });
 }
 
-export function recordEvents(t: TestSimulator): SimEvent[] {
-  const events: SimEvent[] = [];
-  t.sim.ctx.onEvent((event) => events.push(event));
-  return events;
-}
+export { recordEvents } from '../../support/simulator';
 
 /** Event names published for one agreement (optionally one charge), in order. */
 export function eventsFor(events: readonly SimEvent[], agreementId: string, chargeId?: string): string[] {
