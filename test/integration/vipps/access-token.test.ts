@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { loadConfig, SIMULATOR_MERCHANT } from '../../../src/config/config';
 import { redisKeys } from '../../../src/redis/keys';
 import { createVippsClient, type VippsClient } from '../../../src/vipps/vipps-client';
+import { deleteKeys, testRedis } from '../../support/redis';
 import { startTestSimulator, type TestSimulator } from '../../support/simulator';
 import { capturingLogger, SYSTEM } from './support/fake-vipps.server';
 
@@ -12,7 +13,6 @@ import { capturingLogger, SYSTEM } from './support/fake-vipps.server';
  */
 
 const MSN = SIMULATOR_MERCHANT.msn;
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6390';
 
 let sim: TestSimulator;
 let redis: Redis;
@@ -40,7 +40,7 @@ const touch = (c: VippsClient) => c.epayment.getPayment(MSN, `unknown-${randomUU
 
 beforeAll(async () => {
   sim = await startTestSimulator();
-  redis = new Redis(redisUrl);
+  redis = testRedis();
 });
 
 beforeEach(() => {
@@ -49,8 +49,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await deleteKeys(redis, `${prefix}:`);
 });
 
 afterAll(async () => {
@@ -75,7 +74,7 @@ it('fetches one token for two client instances and stores it in Redis with a TTL
 
 it('shares one refresh between many concurrent callers in two "processes"', async () => {
   const a = client();
-  const secondConnection = new Redis(redisUrl);
+  const secondConnection = testRedis();
   extraRedis.push(secondConnection);
   const b = client({ redis: secondConnection });
   await Promise.all([...Array.from({ length: 10 }, () => touch(a)), ...Array.from({ length: 10 }, () => touch(b))]);

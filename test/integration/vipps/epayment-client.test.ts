@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
+import type { Redis } from 'ioredis';
 import { loadConfig, SIMULATOR_MERCHANT } from '../../../src/config/config';
 import type { CreatePaymentRequest } from '../../../src/vipps/api-types';
 import { VippsApiError, VippsConflictError, VippsInvalidRequestError, VippsNotFoundError } from '../../../src/vipps/errors';
 import { createVippsClient, type VippsClient } from '../../../src/vipps/vipps-client';
+import { deleteKeys, testRedis } from '../../support/redis';
 import { startTestSimulator, type TestSimulator } from '../../support/simulator';
 import { capturingLogger } from './support/fake-vipps.server';
 
@@ -11,7 +12,6 @@ import { capturingLogger } from './support/fake-vipps.server';
 
 const MSN = SIMULATOR_MERCHANT.msn;
 const NOK = (value: number) => ({ currency: 'NOK' as const, value });
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6390';
 const prefix = `test-vipps-epayment-${randomUUID().slice(0, 8)}`;
 
 let sim: TestSimulator;
@@ -32,14 +32,13 @@ const createPayment = (reference: string) => vipps.epayment.createPayment(MSN, p
 
 beforeAll(async () => {
   sim = await startTestSimulator();
-  redis = new Redis(redisUrl);
+  redis = testRedis();
   const config = loadConfig({ VIPPS_ENV: 'simulator', VIPPS_BASE_URL: sim.url, REDIS_PREFIX: prefix, VIPPS_MAX_RETRIES: '2' });
   vipps = createVippsClient({ config, redis, log: capturingLogger('silent').log, retryPolicy: { baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 2_000 } });
 });
 
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await deleteKeys(redis, `${prefix}:`);
   await redis.quit();
   await sim.close();
 });
