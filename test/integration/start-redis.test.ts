@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { RedisNotFoundError, startPrivateRedis, type PrivateRedis } from '../../src/dev/redis-server';
-import { testRedis, testSimulatorUrl, uniquePrefix, deleteKeys } from '../support/redis';
+import { testRedis, uniquePrefix, deleteKeys } from '../support/redis';
 
 describe('startPrivateRedis', () => {
   let dataDir: string;
@@ -71,7 +71,7 @@ describe('startPrivateRedis', () => {
 });
 
 describe('the global setup', () => {
-  it('exports a Redis and a simulator that answer', async () => {
+  it('exports a Redis that answers', async () => {
     const client = testRedis();
     const prefix = uniquePrefix('start redis test');
     try {
@@ -81,7 +81,5 @@ describe('the global setup', () => {
     } finally {
       await client.quit();
     }
-    const response = await fetch(`${testSimulatorUrl()}/simulator/v1/clock`);
-    expect(response.status).toBe(200);
   });
 });

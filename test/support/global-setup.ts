@@ -1,14 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SIMULATOR_MERCHANT } from '../../src/config/config';
 import { startPrivateRedis } from '../../src/dev/redis-server';
-import { startSimulator, type Simulator } from '../../src/simulator/server';
 
 /**
  * Once per `jest` run, before the integration project: a real Redis (REDIS_URL when set, else a
- * private redis-server on a free port) and the Vipps simulator on a free port. Test workers
- * inherit the environment set here: TEST_REDIS_URL and TEST_SIMULATOR_URL.
+ * private redis-server on a free port). Test workers inherit TEST_REDIS_URL from here; each test
+ * file starts the simulators it needs (test/support/simulator.ts, api.ts).
  */
 export default async function globalSetup(): Promise<void> {
   const external = process.env.REDIS_URL?.trim();
@@ -23,10 +21,8 @@ export default async function globalSetup(): Promise<void> {
     redisUrl = redis.url;
     stopRedis = () => redis.stop();
   }
-  const simulator = await startSimulator({ merchants: [SIMULATOR_MERCHANT] });
   process.env.TEST_REDIS_URL = redisUrl;
-  process.env.TEST_SIMULATOR_URL = simulator.url;
-  (globalThis as Holder)[KEY] = { simulator, stopRedis, dataDir };
+  (globalThis as Holder)[KEY] = { stopRedis, dataDir };
 }
 
 /**
@@ -34,7 +30,6 @@ export default async function globalSetup(): Promise<void> {
  * module registries, so the handle lives on globalThis.
  */
 export interface TestServices {
-  simulator: Simulator;
   stopRedis?: () => Promise<void>;
   dataDir?: string;
 }

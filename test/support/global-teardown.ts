@@ -5,7 +5,6 @@ import { takeTestServices } from './global-setup';
 export default async function globalTeardown(): Promise<void> {
   const services = takeTestServices();
   if (!services) return;
-  await services.simulator.close();
   await services.stopRedis?.();
   if (services.dataDir) rmSync(services.dataDir, { recursive: true, force: true });
 }

@@ -36,10 +36,3 @@ export async function deleteKeys(client: Redis, prefix: string): Promise<number>
   } while (cursor !== '0');
   return deleted;
 }
-
-/** The in-process simulator the global setup started. */
-export function testSimulatorUrl(): string {
-  const url = process.env.TEST_SIMULATOR_URL;
-  if (!url) throw new Error('TEST_SIMULATOR_URL is not set: run integration tests through jest (the global setup starts the simulator).');
-  return url;
-}
