@@ -1,15 +1,16 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Currency, Money } from '../graphql/money.type';
+import type { Currency as CurrencyCode } from '../common/money';
+import { Money } from '../graphql/money.type';
 import { PageInfo } from '../graphql/page-info.type';
-import type { AuditEntry as AuditEntryRecord } from './audit-entry';
+import { AUDITED_OPERATIONS, type AuditEntry as AuditEntryRecord } from './audit-entry';
 
 @ObjectType({ simpleResolvers: true, description: 'One money mutation: who, what, on which payment, agreement or charge, how much, and how it ended.' })
 export class AuditEntry {
   @Field(() => ID, { description: 'The entry id (also its cursor).' }) id!: string;
   @Field(() => DateTimeResolver) at!: Date;
   @Field({ description: 'The API key id, or system:capture-before-expiry for the automatic capture.' }) actor!: string;
-  @Field({ description: 'The mutation: createPayment, capturePayment, refundPayment, cancelPayment, createAgreement, stopAgreement, createCharge, captureCharge, cancelCharge, refundCharge.' })
+  @Field({ description: `The mutation: ${AUDITED_OPERATIONS.join(', ')}.` })
   operation!: string;
   @Field() merchantSerialNumber!: string;
   @Field(() => String, { nullable: true }) reference!: string | null;
@@ -29,7 +30,7 @@ export class AuditEntry {
       reference: e.reference ?? null,
       agreementId: e.agreementId ?? null,
       chargeId: e.chargeId ?? null,
-      amount: e.amount ? Object.assign(new Money(), { value: e.amount.value, currency: e.amount.currency as Currency }) : null,
+      amount: e.amount ? Money.of(e.amount.value, e.amount.currency as CurrencyCode) : null,
       idempotencyKey: e.idempotencyKey,
       outcome: e.outcome,
     });

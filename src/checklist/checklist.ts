@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { formatMoney } from '../common/money';
 import type { VippsClient } from '../vipps/vipps-client';
 import { ChecklistApi, OPS, type AgreementView, type ChargeView, type Money, type PaymentView } from './checklist-api';
 
@@ -51,7 +52,7 @@ export interface ChecklistReport {
 const PHONE = '4791234567';
 const AMOUNT = 49900;
 const nok = (value: number) => ({ value, currency: 'NOK' });
-const show = (m: Money) => `${(m.value / 100).toFixed(2)} ${m.currency}`;
+const show = (m: Money) => formatMoney(m.value, m.currency);
 
 export async function runChecklist(options: ChecklistOptions): Promise<ChecklistReport> {
   const { msn, environment, vipps } = options;

@@ -18,8 +18,9 @@ export function cacheTtlSeconds(p: PaymentRecord): number {
 }
 
 export class PaymentCache {
-  /** Shared with every request in flight: one MGET per turn of the event loop. */
+  /** Shared with every request in flight: one MGET per turn of the event loop (records, event logs). */
   private readonly read: (keys: readonly string[]) => Promise<(string | null)[]>;
+  private readonly readEvents: (keys: readonly string[]) => Promise<(string | null)[]>;
 
   constructor(
     private readonly redis: Redis,
@@ -27,6 +28,7 @@ export class PaymentCache {
     private readonly log: Logger,
   ) {
     this.read = sharedMget(redis, log, 'payment cache');
+    this.readEvents = sharedMget(redis, log, 'payment events cache');
   }
 
   /** Any number of payments in one MGET; `null` where not cached (or Redis failed). */
@@ -47,13 +49,8 @@ export class PaymentCache {
   }
 
   async getEvents(msn: string, reference: string): Promise<PaymentEventRecord[] | null> {
-    try {
-      const value = await this.redis.get(this.keys.paymentEventsCache(msn, reference));
-      return value ? (JSON.parse(value) as PaymentEventRecord[]) : null;
-    } catch (error) {
-      this.log.warn({ err: error }, 'payment events cache read failed; reading from Vipps');
-      return null;
-    }
+    const [value] = await this.readEvents([this.keys.paymentEventsCache(msn, reference)]);
+    return value ? (JSON.parse(value) as PaymentEventRecord[]) : null;
   }
 
   async putEvents(payment: PaymentRecord, events: readonly PaymentEventRecord[]): Promise<void> {
