@@ -22,8 +22,7 @@ export function sweeperProcessor(services: Services) {
           const records = [...rows.map((r) => r.cached), ...(await services.paymentReader.loadMany(misses))];
           for (const record of records) {
             if (!record) continue;
-            if (record.state === 'AUTHORIZED') await services.jobs.scheduleCaptureDeadline(record);
-            if (record.state === 'CREATED') await services.jobs.pollPayment(record, 0);
+            await services.jobs.followPayment(record, 0);
             restored += 1;
           }
           const last = rows.at(-1);

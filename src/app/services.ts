@@ -71,8 +71,7 @@ export function createServices(deps: ServiceDeps): Services {
   /** After a payment's new state is stored: tell subscribers once, and keep its jobs current. */
   const paymentChanged = async (p: PaymentRecord): Promise<void> => {
     await live.publishOnce(topics.payment(p.merchantSerialNumber, p.reference), progressVersion(p), p);
-    if (p.state === 'CREATED') await jobs.pollPayment(p);
-    if (p.state === 'AUTHORIZED') await jobs.scheduleCaptureDeadline(p);
+    await jobs.followPayment(p);
   };
   const paymentReader = new PaymentReader(vipps.epayment, paymentCache, paymentRegistry, log, paymentChanged);
   const ledger = new IdempotencyLedger(redis, keys, log);

@@ -41,6 +41,12 @@ export class JobScheduler {
     return queue;
   }
 
+  /** The jobs a payment needs in its state: a poll while CREATED, the capture deadline while AUTHORIZED. */
+  async followPayment(p: PaymentRecord, pollDelayMs = POLL.firstDelayMs): Promise<void> {
+    await this.pollPayment(p, pollDelayMs);
+    await this.scheduleCaptureDeadline(p);
+  }
+
   /** Start following a payment that may still change (a no-op when it is already followed). */
   async pollPayment(p: PaymentRecord, delayMs = POLL.firstDelayMs, expiresAt: string | null = null): Promise<void> {
     if (p.state !== 'CREATED') return;
