@@ -69,9 +69,9 @@ export class PaymentReader {
       this.log.warn({ err: error, reference: p.reference }, 'payment registry write failed');
     }
     if (!outcome.written) return;
-    await this.cache.putMany([p]);
+    // The record and the (now stale) event log are separate keys: written side by side.
+    await Promise.all([this.cache.putMany([p]), outcome.changed ? this.cache.forgetEvents(p.merchantSerialNumber, p.reference) : undefined]);
     if (!outcome.changed) return;
-    await this.cache.forgetEvents(p.merchantSerialNumber, p.reference);
     try {
       await this.changed(p);
     } catch (error) {
