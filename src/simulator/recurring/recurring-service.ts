@@ -144,12 +144,12 @@ export class RecurringService {
 
   /** Expire unanswered agreements and move charges along the simulator clock. */
   tick(now: Date): void {
-    for (const agreement of this.store.allAgreements()) {
+    for (const agreement of this.store.pendingAgreements()) {
       if (!isTimedOut(agreement, now)) continue;
       const expired = this.saveAndAnnounce(expire(agreement), 'expired');
       this.cancelOpenCharges(expired, `${agreement.id}-Expired`);
     }
-    for (const charge of this.store.allCharges()) {
+    for (const charge of this.store.openCharges()) {
       if (charge.type === 'INITIAL' && charge.status === 'PENDING') continue;
       const agreement = this.store.agreement(charge.msn, charge.agreementId);
       if (!agreement) continue;

@@ -1,5 +1,8 @@
 import type { Agreement } from './agreement';
-import type { Charge } from './charge';
+import type { Charge, ChargeStatus } from './charge';
+
+/** Charge statuses the clock can still move (due, attempted, reservation released). */
+const OPEN_CHARGE_STATUSES: ReadonlySet<ChargeStatus> = new Set(['PENDING', 'DUE', 'RESERVED', 'PARTIALLY_CAPTURED']);
 
 /**
  * In-memory agreements and charges. Agreements belong to one MSN; charge ids (generated or the
@@ -8,6 +11,9 @@ import type { Charge } from './charge';
 export class RecurringStore {
   private readonly agreements = new Map<string, Agreement>();
   private readonly charges = new Map<string, Charge>();
+  /** What the clock can still change, so `tick` does not walk everything ever made. */
+  private readonly pending = new Set<string>();
+  private readonly open = new Set<string>();
 
   /** The agreement, or undefined when it does not exist or belongs to another MSN. */
   agreement(msn: string, id: string): Agreement | undefined {
@@ -26,6 +32,8 @@ export class RecurringStore {
 
   saveAgreement(agreement: Agreement): void {
     this.agreements.set(agreement.id, agreement);
+    if (agreement.status === 'PENDING') this.pending.add(agreement.id);
+    else this.pending.delete(agreement.id);
   }
 
   /** In creation order. */
@@ -33,8 +41,9 @@ export class RecurringStore {
     return [...this.agreements.values()].filter((a) => a.msn === msn);
   }
 
-  allAgreements(): Agreement[] {
-    return [...this.agreements.values()];
+  /** PENDING agreements (the clock expires them), in creation order. */
+  pendingAgreements(): Agreement[] {
+    return [...this.pending].map((id) => this.agreements.get(id) as Agreement);
   }
 
   charge(msn: string, id: string): Charge | undefined {
@@ -42,7 +51,10 @@ export class RecurringStore {
   }
 
   saveCharge(charge: Charge): void {
-    this.charges.set(chargeKey(charge.msn, charge.id), charge);
+    const key = chargeKey(charge.msn, charge.id);
+    this.charges.set(key, charge);
+    if (OPEN_CHARGE_STATUSES.has(charge.status)) this.open.add(key);
+    else this.open.delete(key);
   }
 
   /** In creation order. */
@@ -50,13 +62,16 @@ export class RecurringStore {
     return [...this.charges.values()].filter((c) => c.msn === agreement.msn && c.agreementId === agreement.id);
   }
 
-  allCharges(): Charge[] {
-    return [...this.charges.values()];
+  /** Charges the clock can still move (OPEN_CHARGE_STATUSES), in creation order. */
+  openCharges(): Charge[] {
+    return [...this.open].map((key) => this.charges.get(key) as Charge);
   }
 
   clear(): void {
     this.agreements.clear();
     this.charges.clear();
+    this.pending.clear();
+    this.open.clear();
   }
 }
 
