@@ -105,8 +105,7 @@ export class RecurringReader {
           if (!continuationToken) break;
         }
         const [agreement] = await this.cache.getAgreements([{ msn, agreementId }]);
-        await this.cache.putCharges(records);
-        await this.cache.putChargeList({ msn, agreementId }, records.map((c) => c.chargeId), agreement ?? null);
+        await Promise.all([this.cache.putCharges(records), this.cache.putChargeList({ msn, agreementId }, records.map((c) => c.chargeId), agreement ?? null)]);
         return records;
       }),
     );
