@@ -5,13 +5,17 @@
 export function concurrencyLimit(max: number): <T>(task: () => Promise<T>) => Promise<T> {
   let active = 0;
   const waiting: (() => void)[] = [];
+  // A finished task hands its slot straight to the next waiter: `active` stays as it is. Freeing
+  // it and letting the waiter take it back would leave it free for the microtask before the waiter
+  // resumes, and a caller arriving then would run too (limit + 1 at once).
   const release = () => {
-    active -= 1;
-    waiting.shift()?.();
+    const next = waiting.shift();
+    if (next) next();
+    else active -= 1;
   };
   return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-    active += 1;
+    if (active < max) active += 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
     try {
       return await task();
     } finally {
