@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   });
   await apollo.start();
   const server = createServer((req, res) => {
-    handleGraphQL(apollo, req, res, async () => ({})).catch(() => {
+    handleGraphQL(apollo, req, res, { admit: () => null, context: async () => ({}) }).catch(() => {
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ApiKeyConfig } from '../config/config';
 import { unauthenticated, type Caller } from './caller';
-import { verifyStatusToken } from './status-token';
+import { readStatusToken } from './status-token';
 
 /**
  * Turns `Authorization: Bearer <API key or status token>` into a Caller. Keys are configured as
@@ -27,9 +27,11 @@ export class Authenticator {
     if (!match) throw unauthenticated('Send an API key as "Authorization: Bearer <key>".');
     const credential = match[1] as string;
     if (credential.startsWith('v1.')) {
-      const claims = verifyStatusToken(this.signingSecret, credential);
-      if (!claims) throw unauthenticated('The status token is invalid or has expired.');
-      return { kind: 'status-token', msn: claims.msn, reference: claims.reference };
+      const read = readStatusToken(this.signingSecret, credential);
+      if ('problem' in read) {
+        throw unauthenticated(read.problem === 'expired' ? 'The status token has expired; status tokens last one hour.' : 'The status token is not valid.');
+      }
+      return { kind: 'status-token', msn: read.claims.msn, reference: read.claims.reference };
     }
     const known = this.byCredential.get(credential);
     if (known) return known;

@@ -19,17 +19,23 @@ export function signStatusToken(secret: string, claims: StatusTokenClaims): stri
 }
 
 export function verifyStatusToken(secret: string, token: string, nowSeconds = Math.floor(Date.now() / 1000)): StatusTokenClaims | null {
+  const read = readStatusToken(secret, token, nowSeconds);
+  return 'claims' in read ? read.claims : null;
+}
+
+/** As `verifyStatusToken`, saying why a token is refused: a genuine token past its time is `expired`. */
+export function readStatusToken(secret: string, token: string, nowSeconds = Math.floor(Date.now() / 1000)): { claims: StatusTokenClaims } | { problem: 'invalid' | 'expired' } {
   const [version, payload, signature] = token.split('.');
-  if (version !== 'v1' || !payload || !signature) return null;
+  if (version !== 'v1' || !payload || !signature) return { problem: 'invalid' };
   const expected = Buffer.from(mac(secret, payload));
   const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { problem: 'invalid' };
   try {
     const { m, r, e } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { m: unknown; r: unknown; e: unknown };
-    if (typeof m !== 'string' || typeof r !== 'string' || typeof e !== 'number' || e <= nowSeconds) return null;
-    return { msn: m, reference: r, exp: e };
+    if (typeof m !== 'string' || typeof r !== 'string' || typeof e !== 'number') return { problem: 'invalid' };
+    return e <= nowSeconds ? { problem: 'expired' } : { claims: { msn: m, reference: r, exp: e } };
   } catch {
-    return null;
+    return { problem: 'invalid' };
   }
 }
 

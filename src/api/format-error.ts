@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from '../log/logger';
 import { isTransient } from '../common/vipps-failure';
@@ -24,10 +24,10 @@ const PUBLIC_CODES = new Set([
  * Top-level errors are for authentication, authorization, malformed queries and faults. Vipps or
  * Redis being unreachable is said plainly; anything unexpected is logged with an id and masked.
  */
-export function formatError(log: Logger) {
+export function formatError(log: Logger, hideSuggestions: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && PUBLIC_CODES.has(code)) return formatted;
+    if (typeof code === 'string' && PUBLIC_CODES.has(code)) return hideSuggestions ? { ...formatted, message: stripSuggestions(formatted.message) } : formatted;
     const original = unwrapResolverError(error);
     if (isTransient(original)) {
       return {
@@ -52,4 +52,17 @@ export function formatError(log: Logger) {
       extensions: { code: 'INTERNAL_SERVER_ERROR', logId },
     };
   };
+}
+
+/** graphql-js suggests field, type and argument names ("Did you mean …?"), which describe the schema. */
+const SUGGESTION = / ?Did you mean .+\?$/;
+
+function stripSuggestions(message: string): string {
+  return message.replace(SUGGESTION, '');
+}
+
+/** With introspection off, an error names nothing the caller did not send. */
+export function withoutSuggestions(error: GraphQLError): GraphQLError {
+  const message = stripSuggestions(error.message);
+  return message === error.message ? error : new GraphQLError(message, { nodes: error.nodes, extensions: error.extensions });
 }

@@ -1,14 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface GraphQLHandlers<TContext> {
+  /** Looks at the query text before Apollo parses it: an error refuses the request there. */
+  admit(query: string): GraphQLError | null;
+  context(): Promise<TContext>;
+}
 
 /** Serves Apollo Server on a plain Node HTTP server: no framework between the socket and GraphQL. */
 export async function handleGraphQL<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   req: IncomingMessage,
   res: ServerResponse,
-  context: () => Promise<TContext>,
+  { admit, context }: GraphQLHandlers<TContext>,
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -25,6 +32,9 @@ export async function handleGraphQL<TContext extends BaseContext>(
     }
   }
   const url = req.url ?? '/';
+  const query = req.method === 'POST' ? (body as { query?: unknown } | undefined)?.query : new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('query');
+  const refusal = typeof query === 'string' ? admit(query) : null;
+  if (refusal) return sendGraphQLError(res, refusal);
   const response = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.includes('?') ? url.slice(url.indexOf('?')) : '', body },
     context,
@@ -53,6 +63,12 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
     req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** A refusal in GraphQL's response shape, with the status its `http` extension asks for (400 by default). */
+function sendGraphQLError(res: ServerResponse, error: GraphQLError): void {
+  const { http, ...extensions } = error.extensions as { http?: { status?: number } };
+  sendJson(res, http?.status ?? 400, { errors: [{ message: error.message, extensions }] });
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

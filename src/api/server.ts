@@ -1,25 +1,25 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import type { Redis } from 'ioredis';
-import { WebSocketServer } from 'ws';
 import { callerKey, type Caller } from '../access/caller';
 import type { Services } from '../app/services';
 import { AGREEMENT_PAGE_PREFIX, handleAgreementPage } from '../agreement-page/agreement-page.route';
 import { createContext, type GraphQLContext } from '../graphql/context';
 import type { Logger } from '../log/logger';
-import { compiledExecution } from './compiled-execution';
-import { formatError } from './format-error';
+import { createIde } from '../ide/ide.route';
 import { WEBHOOK_PATH } from '../webhooks/webhook-events';
+import { compiledExecution } from './compiled-execution';
+import { CorsPolicy } from './cors';
+import { formatError } from './format-error';
 import { handleGraphQL, readBody, sendJson } from './graphql-http';
 import { Metrics } from './metrics';
-import { queryLimitsRule } from './query-limits';
-import { subscriptionExecution } from './subscriptions';
+import { startMetricsServer } from './metrics-server';
+import { QueryGate } from './query-gate';
+import { attachGraphQLWebSocket } from './websocket';
 
 export interface ApiServerOptions {
   schema: GraphQLSchema;
@@ -28,58 +28,41 @@ export interface ApiServerOptions {
   log: Logger;
   port?: number;
   host?: string;
+  /** Where `/metrics` listens (config by default; 0 for a free port, null for none). */
+  metricsPort?: number | null;
   introspection?: boolean;
 }
 
 export interface ApiServer {
   url: string;
   port: number;
+  metricsUrl: string | null;
   httpServer: Server;
   close(): Promise<void>;
 }
 
 /**
- * The API process's HTTP side: GraphQL over HTTP and graphql-ws on `/graphql`, health,
- * readiness and metrics. Closing drains HTTP requests and WebSocket subscriptions.
+ * The API process's HTTP side: GraphQL over HTTP and graphql-ws on `/graphql` (CORS for browser
+ * origins, the query gate before Apollo), webhooks, the agreement page, health and readiness;
+ * `/metrics` on its own listener. Closing drains HTTP requests and WebSocket subscriptions.
  */
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { schema, services, redis, log } = options;
+  const { config } = services;
   const metrics = new Metrics();
   const httpServer = createServer();
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  // Subscriptions are authorised per connection: `connectionParams.authorization` is checked once,
-  // at connection_init. A missing or invalid credential is refused there (close 4403) rather than
-  // thrown from `context` at the first subscribe, which graphql-ws treats as an internal error
-  // (close 4500 with the message, and a console.error).
-  const wsCleanup = useServer<Record<string, unknown> | undefined, { caller?: Caller }>(
-    {
-      schema,
-      ...subscriptionExecution(schema),
-      onConnect: (ctx) => {
-        const params = ctx.connectionParams as { authorization?: unknown } | undefined;
-        const authorization = typeof params?.authorization === 'string' ? params.authorization : undefined;
-        try {
-          ctx.extra.caller = services.authenticator.authenticate(authorization);
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      context: (ctx) => {
-        const caller = ctx.extra.caller;
-        if (!caller) throw new Error('subscribe on a connection that was not authorised');
-        return createContext(caller, services);
-      },
-    },
-    wsServer,
-  );
-  const introspection = options.introspection ?? services.config.graphql.introspection;
+  const cors = new CorsPolicy(config.http.corsOrigins);
+  const gate = new QueryGate(schema, config.graphql.limits);
+  const introspection = options.introspection ?? config.graphql.introspection;
+  const ide = createIde({ enabled: introspection, simulator: config.vipps.env === 'simulator' });
+  const websocket = attachGraphQLWebSocket({ httpServer, schema, services, gate, cors, hideSuggestions: !introspection });
   const apollo = new ApolloServer<GraphQLContext>({
     gateway: compiledExecution(schema),
     introspection,
-    validationRules: [queryLimitsRule()],
+    // Every query text is checked by the gate first; Apollo's own cache of hashes is not needed.
+    persistedQueries: false,
     includeStacktraceInErrorResponses: false,
-    formatError: formatError(log),
+    formatError: formatError(log, !introspection),
     plugins: [
       // No field sets cache hints, and the default cache-control plugin's per-field hook makes
       // Apollo wrap and call a hook around every resolver (~12% of a cached read's CPU; npm run bench).
@@ -88,10 +71,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       // A subgraph schema turns on federated tracing (ftv1) by default; we report to no GraphOS, and
       // per-resolver timings are not for any caller who asks with the header.
       ApolloServerPluginInlineTraceDisabled(),
-      // The API process runs with NODE_ENV=production (graphql-js skips its development checks);
-      // the landing page follows introspection instead, so Sandbox still opens where it can work.
-      introspection ? ApolloServerPluginLandingPageLocalDefault() : ApolloServerPluginLandingPageProductionDefault(),
-      { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
+      // Apollo's landing pages load from its CDN; the IDE is served from here instead (src/ide/).
+      ApolloServerPluginLandingPageDisabled(),
+      { serverWillStart: async () => ({ drainServer: () => websocket.dispose() }) },
     ],
   });
   await apollo.start();
@@ -104,11 +86,25 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       log.debug({ method: req.method, path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
     });
     const route = async () => {
+      if (ide.handle(req, res, path)) return;
       if (path === '/graphql') {
-        return handleGraphQL(apollo, req, res, async () => {
-          const caller = services.authenticator.authenticate(req.headers.authorization);
-          await services.rateLimiter.take(callerKey(caller));
-          return createContext(caller, services);
+        if (cors.handle(req, res)) return;
+        return handleGraphQL(apollo, req, res, {
+          admit: (query) => {
+            let caller: Caller;
+            try {
+              caller = services.authenticator.authenticate(req.headers.authorization);
+            } catch {
+              return null; // the context answers with what is wrong with the credential
+            }
+            const admission = gate.admit(query, caller);
+            return admission.kind === 'refused' ? admission.error : null;
+          },
+          context: async () => {
+            const caller = services.authenticator.authenticate(req.headers.authorization);
+            await services.rateLimiter.take(callerKey(caller));
+            return createContext(caller, services);
+          },
         });
       }
       if (path === WEBHOOK_PATH && req.method === 'POST') {
@@ -124,10 +120,6 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         const redisOk = await redis.ping().then(() => true, () => false);
         return sendJson(res, redisOk ? 200 : 503, { redis: redisOk ? 'ok' : 'unavailable' });
       }
-      if (path === '/metrics') {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        return void res.end(metrics.render());
-      }
       sendJson(res, 404, { error: 'Not found' });
     };
     route().catch((error: unknown) => {
@@ -139,16 +131,19 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(options.port ?? 0, options.host ?? '0.0.0.0', () => resolve());
+    httpServer.listen(options.port ?? 0, options.host ?? config.http.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
+  const metricsServer = options.metricsPort === null ? null : await startMetricsServer(metrics, config.metrics.host, options.metricsPort ?? config.metrics.port);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    metricsUrl: metricsServer?.url ?? null,
     httpServer,
     close: async () => {
       await apollo.stop();
-      wsServer.close();
+      websocket.close();
+      await metricsServer?.close();
     },
   };
 }

@@ -1,64 +1,32 @@
-import {
-  createSourceEventStream,
-  execute,
-  GraphQLError,
-  parse,
-  specifiedRules,
-  validate,
-  type DocumentNode,
-  type ExecutionArgs,
-  type ExecutionResult,
-  type GraphQLSchema,
-} from 'graphql';
+import { createSourceEventStream, execute, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { callerKey } from '../access/caller';
 import type { GraphQLContext } from '../graphql/context';
-import { queryLimitsRule } from './query-limits';
-
-/** Distinct subscription documents kept parsed and validated (most apps send a handful). */
-const MAX_DOCUMENTS = 500;
 
 /**
  * Subscription execution tuned for fan-out: thousands of clients following one payment send the
  * same document and receive the same events.
- * - Each distinct document is parsed (without source locations) and validated once, and shared.
+ * - Each distinct document (the query gate hands out one parsed document per text) is validated
+ *   once, and the outcome shared.
  * - Each event is executed once per distinct (caller, document, variables) and the result shared,
  *   instead of once per subscriber. The event object itself is the cache key: `LiveUpdates`
  *   hands the same object to every local subscriber, so the cache ends with the event.
  */
-export function subscriptionExecution(schema: GraphQLSchema) {
-  const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
-  const rules = [...specifiedRules, queryLimitsRule()];
-  const prepared = (query: string): DocumentNode | readonly GraphQLError[] => {
-    let document = documents.get(query);
-    if (!document) {
-      try {
-        const parsed = parse(query, { noLocation: true });
-        const errors = validate(schema, parsed, rules);
-        document = errors.length > 0 ? errors : parsed;
-      } catch (error) {
-        document = [error instanceof GraphQLError ? error : new GraphQLError('The query could not be read.')];
-      }
-      if (documents.size >= MAX_DOCUMENTS) documents.delete(documents.keys().next().value as string);
-      documents.set(query, document);
-    }
-    return document;
-  };
+const validated = new WeakMap<DocumentNode, readonly GraphQLError[]>();
 
-  return {
-    onSubscribe: (_ctx: unknown, _id: string, payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null }) => {
-      const document = prepared(payload.query);
-      if (Array.isArray(document)) return document as readonly GraphQLError[];
-      return { schema, document: document as DocumentNode, operationName: payload.operationName, variableValues: payload.variables };
-    },
-    subscribe: shareExecutions,
-  };
+export function validateOnce(schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] {
+  let errors = validated.get(document);
+  if (!errors) {
+    errors = validate(schema, document, specifiedRules);
+    validated.set(document, errors);
+  }
+  return errors;
 }
 
 const sharedResults = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
 const documentIds = new WeakMap<DocumentNode, number>();
 let nextDocumentId = 0;
 
-async function shareExecutions(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+export async function shareExecutions(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const stream = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
   const key = executionKey(args);

@@ -88,6 +88,18 @@ const envSchema = z.object({
   SIMULATOR_MERCHANTS: z.preprocess(jsonOrFile, z.array(merchantSchema).min(1).optional()),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   GRAPHQL_INTROSPECTION: optionalText.pipe(z.enum(['true', 'false']).optional()),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(20_000),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(10).default(2_000),
+  GRAPHQL_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(100).default(32 * 1024),
+  WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(20),
+  WS_CONNECTION_INIT_TIMEOUT: duration.default(5),
+  HOST: optionalText,
+  CORS_ORIGINS: optionalText.pipe(z.string().optional()),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  METRICS_PORT: port.default(9464),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -112,7 +124,46 @@ export interface Config {
   readonly capture: { readonly marginSeconds: number };
   readonly simulator: { readonly port: number; readonly merchants: readonly MerchantConfig[] };
   readonly logLevel: string;
-  readonly graphql: { readonly introspection: boolean; readonly rateLimitPerMinute: number };
+  readonly graphql: {
+    /** Introspection and the IDE served at GET /graphql go together. */
+    readonly introspection: boolean;
+    readonly rateLimitPerMinute: number;
+    readonly limits: QueryLimits;
+  };
+  readonly websocket: { readonly maxMessageBytes: number; readonly maxSubscriptions: number; readonly connectionInitTimeoutMs: number };
+  readonly http: {
+    /** The API listener's address. */
+    readonly host: string;
+    /** Browser origins allowed to call the API (CORS and WebSocket upgrades). */
+    readonly corsOrigins: readonly OriginPattern[];
+  };
+  /** `/metrics` is served here, apart from the public port. */
+  readonly metrics: { readonly host: string; readonly port: number };
+}
+
+/** What one GraphQL document may ask for (checked before validation, src/api/query-limits.ts). */
+export interface QueryLimits {
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxCost: number;
+  readonly maxTokens: number;
+  readonly maxDocumentBytes: number;
+}
+
+/** `scheme://host[:port]`, or `scheme://host:*` for any port of that host. */
+export type OriginPattern = string;
+
+/** In simulator mode a frontend on any local port may call the API. */
+const SIMULATOR_ORIGINS: readonly OriginPattern[] = ['http://localhost:*', 'http://127.0.0.1:*'];
+
+const originPattern = /^https?:\/\/[a-z0-9.-]+(:(\d{1,5}|\*))?$/i;
+
+function parseOrigins(raw: string, problems: string[]): OriginPattern[] {
+  const origins = raw.split(',').map((o) => o.trim().replace(/\/$/, '')).filter((o) => o.length > 0);
+  for (const origin of origins) {
+    if (!originPattern.test(origin)) problems.push(`CORS_ORIGINS: "${origin}" is not an origin like https://shop.example or http://localhost:*`);
+  }
+  return origins.map((o) => o.toLowerCase());
 }
 
 /** Thrown with every problem found; `lines` are ready to print, one per problem. */
@@ -138,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const apiKeys = e.API_KEYS ?? (simulated ? [devApiKey((merchants ?? []).map((m) => m.msn))] : undefined);
   if (!apiKeys) problems.push(`API_KEYS: required when VIPPS_ENV is ${e.VIPPS_ENV}`);
   if (!simulated && !e.SIGNING_SECRET) problems.push(`SIGNING_SECRET: required when VIPPS_ENV is ${e.VIPPS_ENV}`);
+  const corsOrigins = e.CORS_ORIGINS !== undefined ? parseOrigins(e.CORS_ORIGINS, problems) : simulated ? SIMULATOR_ORIGINS : [];
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
@@ -167,7 +219,22 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       // Introspection helps development; in production it is off unless asked for.
       introspection: e.GRAPHQL_INTROSPECTION ? e.GRAPHQL_INTROSPECTION === 'true' : e.VIPPS_ENV !== 'production',
       rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      limits: {
+        maxDepth: e.GRAPHQL_MAX_DEPTH,
+        maxAliases: e.GRAPHQL_MAX_ALIASES,
+        maxCost: e.GRAPHQL_MAX_COST,
+        maxTokens: e.GRAPHQL_MAX_TOKENS,
+        maxDocumentBytes: e.GRAPHQL_MAX_DOCUMENT_BYTES,
+      },
     },
+    websocket: {
+      maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
+      maxSubscriptions: e.WS_MAX_SUBSCRIPTIONS,
+      connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT * 1000,
+    },
+    // The simulator is for a developer's own machine: it listens on loopback unless told otherwise.
+    http: { host: e.HOST ?? (simulated ? '127.0.0.1' : '0.0.0.0'), corsOrigins },
+    metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
   };
   return deepFreeze(config);
 }

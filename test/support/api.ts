@@ -41,6 +41,8 @@ export interface GqlResult<T = any> {
 
 export interface TestApi {
   url: string;
+  /** `/metrics`, on its own loopback port. */
+  metricsUrl: string;
   sim: TestSimulator;
   config: Config;
   services: Services;
@@ -91,7 +93,7 @@ export async function startTestApi(env: Record<string, string> = {}, options: Te
   const subscriber = workerRedis(redisUrl);
   const vipps = createVippsClient({ config, redis, log, retryPolicy: { baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 1000 } });
   const services = createServices({ config, redis, subscriber, vipps, log });
-  const server: ApiServer = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1', ...(port !== undefined ? { port } : {}) });
+  const server: ApiServer = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1', metricsPort: 0, ...(port !== undefined ? { port } : {}) });
 
   const printed = new WeakMap<object, string>();
   function queryText(document: string | TypedDocumentNode<unknown, never>): string {
@@ -118,6 +120,7 @@ export async function startTestApi(env: Record<string, string> = {}, options: Te
 
   return {
     url: server.url,
+    metricsUrl: server.metricsUrl as string,
     sim,
     config,
     services,

@@ -1,7 +1,9 @@
+import { signStatusToken } from '../../../src/access/status-token';
 import { jobIds, QueueName } from '../../../src/queues/queues';
 import { redisKeys } from '../../../src/redis/keys';
 import { startTestApi, type TestApi } from '../../support/api';
 import { expectEventually } from '../../support/eventually';
+import { PAYMENT_STATUS_UPDATED } from '../../support/status-token';
 import {
   paymentSubscribers,
   registerWebhooks,
@@ -55,7 +57,9 @@ describe('live payment updates', () => {
    * per API process however many clients follow the payment: `subscribers` counts processes).
    */
   async function follow(reference: string, bearer: string | null = 'dev', url = api.url, subscribers = 1): Promise<Received<Update>> {
-    const sub = client(bearer, url).subscribe<Update>(SUBSCRIBE, { reference });
+    // A status token runs only its trusted subscription.
+    const document = bearer?.startsWith('v1.') ? PAYMENT_STATUS_UPDATED : SUBSCRIBE;
+    const sub = client(bearer, url).subscribe<Update>(document, { reference });
     await expectEventually(async () => expect(await paymentSubscribers(api, reference)).toBe(subscribers));
     return sub;
   }
@@ -202,20 +206,24 @@ describe('live payment updates', () => {
     it('a status token cannot subscribe to another payment', async () => {
       const first = await createPayment(api);
       const second = await createPayment(api);
-      const sub = client(first.statusToken as string).subscribe<Update>(SUBSCRIBE, { reference: second.payment.reference });
-      await expectEventually(async () => expect(sub.errors).toEqual([expect.objectContaining({ message: `Payment ${second.payment.reference} was not found.` })]));
+      const c = client(first.statusToken as string);
+      c.subscribe<Update>(PAYMENT_STATUS_UPDATED, { reference: second.payment.reference });
+      const reason = 'This status token is not allowed for that payment; it follows its own payment only.';
+      await expectEventually(async () => expect(c.closes).toEqual([{ code: 4403, reason }]));
       expect(await paymentSubscribers(api, second.payment.reference)).toBe(0);
     });
 
     it.each([
-      ['no credentials', null],
-      ['an unknown key', 'not-a-key'],
-      ['a forged status token', 'v1.forged.token'],
-    ])('a connection with %s is refused (4403)', async (_name, bearer) => {
+      ['no credentials', null, /^No credential: send connectionParams/],
+      ['an unknown key', 'not-a-key', /^The API key is not valid\.$/],
+      ['a forged status token', 'v1.forged.token', /^The status token is not valid\.$/],
+      ['an expired status token', 'expired', /^The status token has expired; status tokens last one hour\.$/],
+    ])('a connection with %s is refused (4403) with a reason saying so', async (_name, bearer, reason) => {
       const { payment } = await createPayment(api);
-      const c = client(bearer);
-      const sub = c.subscribe<Update>(SUBSCRIBE, { reference: payment.reference });
-      await expectEventually(async () => expect(c.closes).toEqual([expect.objectContaining({ code: 4403 })]));
+      const expired = signStatusToken(api.config.signingSecret, { msn: '123456', reference: payment.reference, exp: Math.floor(Date.now() / 1000) - 1 });
+      const c = client(bearer === 'expired' ? expired : bearer);
+      const sub = c.subscribe<Update>(bearer === 'expired' ? PAYMENT_STATUS_UPDATED : SUBSCRIBE, { reference: payment.reference });
+      await expectEventually(async () => expect(c.closes).toEqual([{ code: 4403, reason: expect.stringMatching(reason) }]));
       expect(sub.values).toEqual([]);
       expect(sub.errors).toHaveLength(1);
       expect(await paymentSubscribers(api, payment.reference)).toBe(0);

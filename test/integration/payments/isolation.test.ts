@@ -9,6 +9,7 @@ import {
   RefundPaymentDocument,
 } from '../../generated/graphql';
 import { startTestApi, type TestApi } from '../../support/api';
+import { PAYMENT_STATUS } from '../../support/status-token';
 import { approve, authorizedPayment, countVipps, createInput, createPayment, NOK, simView, uniqueKey } from './payment-support';
 
 /**
@@ -150,18 +151,23 @@ describe('access and tenancy through /graphql', () => {
       expect(token).toMatch(/^v1\./);
     });
 
-    it('reads its own payment, by reference and by node id', async () => {
-      const read = await api.gql(PaymentDocument, { reference }, token);
-      expect(read.data.payment).toMatchObject({ reference, state: 'CREATED' });
-      const node = await api.gql(NodeDocument, { id: read.data.payment?.id as string }, token);
-      expect(node.data.node).toMatchObject({ reference });
+    it('reads its own payment with the trusted PaymentStatus query', async () => {
+      const read = await api.gql(PAYMENT_STATUS, { reference }, token);
+      expect(read.data.payment).toMatchObject({ reference, state: 'CREATED', amount: { value: expect.any(Number), currency: 'NOK' } });
     });
 
     it('sees null for any other payment, even of the same merchant', async () => {
-      expect((await api.gql(PaymentDocument, { reference: ours }, token)).data.payment).toBeNull();
-      expect((await api.gql(PaymentDocument, { reference, merchantSerialNumber: '654321' }, token)).data.payment).toBeNull();
-      const ourId = (await api.gql(PaymentDocument, { reference: ours })).data.payment?.id as string;
-      expect((await api.gql(NodeDocument, { id: ourId }, token)).data.node).toBeNull();
+      expect((await api.gql(PAYMENT_STATUS, { reference: ours }, token)).data.payment).toBeNull();
+    });
+
+    it('runs nothing but the trusted documents, even reading its own payment: FORBIDDEN before validation', async () => {
+      const own = await api.gql(PaymentDocument, { reference }, token);
+      expect(own.status).toBe(403);
+      expect(own.errors?.[0]).toMatchObject({ message: expect.stringMatching(/may only run the operations shipped for it/), extensions: { code: 'FORBIDDEN' } });
+      const id = (await api.gql(PaymentDocument, { reference })).data.payment?.id as string;
+      expect(code(await api.gql(NodeDocument, { id }, token))).toBe('FORBIDDEN');
+      // Not even validated: a field that does not exist is refused the same way.
+      expect(code(await api.gql('{ payment(reference: "x") { noSuchField } }', {}, token))).toBe('FORBIDDEN');
     });
 
     it('cannot list payments or mutate: FORBIDDEN', async () => {

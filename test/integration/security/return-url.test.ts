@@ -2,6 +2,7 @@ import { verifyStatusToken } from '../../../src/access/status-token';
 import { redisKeys } from '../../../src/redis/keys';
 import { startTestApi, type TestApi } from '../../support/api';
 import { expectEventually } from '../../support/eventually';
+import { PAYMENT_STATUS } from '../../support/status-token';
 import { create, CREATE, idem, landingToken, NO_FAULTS, NOK, PAYMENT, ref, setFaults } from './security-support';
 
 /**
@@ -38,12 +39,12 @@ describe('createPayment with appendStatusToken', () => {
     // The return page, with nothing but the URL: the token reads this payment (its cached CREATED
     // copy lives 5 s when no worker polls), and no other.
     await expectEventually(async () => {
-      const read = await api.gql(PAYMENT, { reference }, token);
+      const read = await api.gql(PAYMENT_STATUS, { reference }, token);
       expect(read.errors).toBeUndefined();
       expect(read.data.payment).toMatchObject({ reference, state: 'AUTHORIZED' });
     });
     const other = await create(api);
-    const foreign = await api.gql(PAYMENT, { reference: other.payment.reference }, token);
+    const foreign = await api.gql(PAYMENT_STATUS, { reference: other.payment.reference }, token);
     expect(foreign.data?.payment ?? null).toBeNull();
   });
 

@@ -11,6 +11,7 @@ import { API_KEYS, startTestApi, type TestApi } from '../../support/api';
 import { expectEventually } from '../../support/eventually';
 import { removeQueues } from '../../support/live';
 import { testRedisUrl } from '../../support/redis';
+import { PAYMENT_STATUS } from '../../support/status-token';
 import { approve, AUDIT_LOG, CAPTURE, create, idem, landingToken, NO_FAULTS, NOK, PAYMENT, REFUND, setFaults } from './security-support';
 
 /**
@@ -68,7 +69,7 @@ describe('secrets never leak', () => {
     const landing = await fetch(`${api.sim.url}/landing/approve?token=${encodeURIComponent(landingToken(created.redirectUrl))}`, { method: 'POST', redirect: 'manual' });
     const returnToken = new URL(landing.headers.get('location') ?? '').searchParams.get('statusToken') ?? '';
     expect(returnToken).toMatch(/^v1\./);
-    expect((await gql(PAYMENT, { reference }, created.statusToken)).errors).toBeUndefined();
+    expect((await gql(PAYMENT_STATUS, { reference }, created.statusToken)).errors).toBeUndefined();
     // A status token may not act, and says so without echoing itself.
     const refusedToken = await gql(CAPTURE, { input: { reference, idempotencyKey: idem('tok') } }, returnToken);
     expect(refusedToken.errors[0].extensions.code).toBe('FORBIDDEN');
@@ -78,11 +79,11 @@ describe('secrets never leak', () => {
     // A refused operation, a bad key, an expired-looking token.
     expect((await gql(REFUND, { input: { reference, idempotencyKey: idem('big'), amount: NOK(900000) } }, TEST_KEY)).data.refundPayment.errors[0].code).toBe('REFUND_AMOUNT_TOO_HIGH');
     expect((await gql(PAYMENT, { reference }, `${TEST_KEY}x`)).errors[0].extensions.code).toBe('UNAUTHENTICATED');
-    expect((await gql(PAYMENT, { reference }, `${created.statusToken}x`)).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await gql(PAYMENT_STATUS, { reference }, `${created.statusToken}x`)).errors[0].extensions.code).toBe('UNAUTHENTICATED');
 
     // Vipps delivers webhooks for these events to the API, which enqueues them.
     await expectEventually(async () => {
-      const metrics = await (await fetch(`${api.url}/metrics`)).text();
+      const metrics = await (await fetch(api.metricsUrl)).text();
       expect(metrics).toMatch(/vipps_graph_webhooks_total\{status="2\d\d"\}/);
     });
 
@@ -112,7 +113,7 @@ describe('secrets never leak', () => {
       ...Object.fromEntries(webhookSecrets.map((s, i) => [`webhook secret ${i}`, s])),
     };
 
-    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    const metrics = await (await fetch(api.metricsUrl)).text();
     const jobData = await bullContents(api);
     const audit = await api.redis.xrange(keys.auditLog('123456'), '-', '+');
     const auditText = JSON.stringify(audit);
