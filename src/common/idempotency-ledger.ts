@@ -10,7 +10,9 @@ import { canonicalJson } from './canonical-json';
  * - the same key with another input is a conflict;
  * - once the Vipps request is decided it is stored before it is sent, so a retry after a crash
  *   or a timeout sends the very same request with the same key instead of deciding again
- *   (Vipps then answers with the outcome of the first one).
+ *   (Vipps then answers with the outcome of the first one);
+ * - a decision or a send abandoned for STALE_MS is taken over by exactly one of the callers that
+ *   find it (compare-and-set); the others hear that it is in progress.
  * If Redis is unavailable the ledger steps aside: Vipps' own idempotency still holds.
  */
 export type LedgerEntry<R, O> =
@@ -28,6 +30,14 @@ export type Begin<R, O> =
 const RETENTION_SECONDS = 30 * 86_400;
 /** A decision or request older than this without an outcome is taken to have been interrupted. */
 const STALE_MS = 30_000;
+/**
+ * Replaces the entry with ARGV[2] (kept ARGV[3] seconds) only if it still is exactly ARGV[1], the
+ * JSON the caller read and decided on: of many callers finding an abandoned entry, one takes it
+ * over. It touches only KEYS[1], so it runs on Redis Cluster as well.
+ */
+const TAKE_OVER = "if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('set', KEYS[1], ARGV[2], 'EX', ARGV[3]) return 1 end return 0";
+/** Reads before `begin` gives up: losing a takeover twice means others are on it (in progress). */
+const BEGIN_ATTEMPTS = 2;
 
 export function ledgerFingerprint(operation: string, input: unknown): string {
   return `${operation}:${canonicalJson(input)}`;
@@ -53,13 +63,21 @@ export class IdempotencyLedger {
     const now = Date.now();
     try {
       const fresh: LedgerEntry<R, O> = { state: 'deciding', fingerprint, at: now };
-      const created = await this.redis.set(redisKey, JSON.stringify(fresh), 'EX', RETENTION_SECONDS, 'NX');
-      if (created === 'OK') return { kind: 'new' };
-      const stored = await this.redis.get(redisKey);
-      if (!stored) return this.begin(msn, key, fingerprint);
-      const verdict = decide(JSON.parse(stored) as LedgerEntry<R, O>, fingerprint, now);
-      if (verdict.kind === 'new') await this.write(msn, key, fresh);
-      return verdict;
+      for (let attempt = 0; attempt < BEGIN_ATTEMPTS; attempt++) {
+        const created = await this.redis.set(redisKey, JSON.stringify(fresh), 'EX', RETENTION_SECONDS, 'NX');
+        if (created === 'OK') return { kind: 'new' };
+        const stored = await this.redis.get(redisKey);
+        if (!stored) continue; // released between the two: start over
+        const entry = JSON.parse(stored) as LedgerEntry<R, O>;
+        const verdict = decide(entry, fingerprint, now);
+        if (verdict.kind !== 'new' && verdict.kind !== 'resume') return verdict;
+        // A takeover claims the entry (a resume keeps the request, now being sent by us) only if
+        // nobody changed it since our read; a GET then a SET let every concurrent caller take over.
+        const claim: LedgerEntry<R, O> = verdict.kind === 'new' ? fresh : { ...entry, at: now };
+        const taken = await this.redis.eval(TAKE_OVER, 1, redisKey, stored, JSON.stringify(claim), RETENTION_SECONDS);
+        if (taken === 1) return verdict;
+      }
+      return { kind: 'in-progress' };
     } catch (error) {
       this.log.warn({ err: error }, 'idempotency ledger unavailable; relying on Vipps idempotency');
       return { kind: 'new' };
