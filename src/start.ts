@@ -136,6 +136,8 @@ function bannerInfo(config: Config, redisUrl: string, simulatorUrl: string | und
     privateRedis: redis !== undefined,
     vippsBaseUrl: config.vipps.baseUrl,
     merchants: config.vipps.merchants.map((m) => m.msn),
+    ide: config.graphql.introspection,
+    metricsUrl: `http://${config.metrics.host}:${config.metrics.port}/metrics`,
     simulatorUrl,
     devApiKey: simulated && config.apiKeys.some((k) => k.keyHash === sha256Hex(DEV_API_KEY)) ? DEV_API_KEY : undefined,
   };

@@ -86,7 +86,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): { disp
 
 function tooMany(max: number): GraphQLError {
   return new GraphQLError(`This connection already has ${max} subscriptions, the most one connection may have. Complete one, or open another connection.`, {
-    extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'WS_MAX_SUBSCRIPTIONS', max },
+    extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', max },
   });
 }
 

@@ -12,6 +12,9 @@ export interface BannerInfo {
   /** Where the API calls Vipps (the simulator in simulator mode). */
   vippsBaseUrl: string;
   merchants: readonly string[];
+  /** The IDE at GET /graphql is served (it follows introspection). */
+  ide: boolean;
+  metricsUrl: string;
   /** Only in simulator mode. */
   simulatorUrl?: string;
   devApiKey?: string;
@@ -22,7 +25,9 @@ export function renderBanner(info: BannerInfo): string {
   const rows: Array<[string, string]> = [
     ['GraphQL', graphql],
     ['WebSocket', graphql.replace(/^http/, 'ws')],
+    ...(info.ide ? ([['IDE', `${graphql}  (open in a browser; works offline)`]] as Array<[string, string]>) : []),
     ['Health', `http://localhost:${info.port}/healthz`],
+    ['Metrics', `${info.metricsUrl}  (operators only)`],
     ['Redis', `${redactUrl(info.redisUrl)}${info.privateRedis ? '  (private redis-server, data in .data/redis)' : ''}`],
   ];
   if (info.vippsEnv === 'simulator' && info.simulatorUrl) {

@@ -9,6 +9,8 @@ const simulator: BannerInfo = {
   merchants: ['123456'],
   simulatorUrl: 'http://127.0.0.1:4010',
   devApiKey: 'dev',
+  ide: true,
+  metricsUrl: 'http://127.0.0.1:9464/metrics',
 };
 
 describe('renderBanner', () => {
@@ -21,6 +23,8 @@ describe('renderBanner', () => {
     expect(text).toContain('.data/redis');
     expect(text).toMatch(/API key\s+dev/);
     expect(text).toMatch(/Merchant\s+123456/);
+    expect(text).toMatch(/IDE\s+http:\/\/localhost:4000\/graphql/);
+    expect(text).toMatch(/Metrics\s+http:\/\/127.0.0.1:9464\/metrics/);
   });
 
   it('outside simulator mode names the environment and prints no key', () => {
@@ -33,7 +37,9 @@ describe('renderBanner', () => {
       merchants: ['223344', '556677'],
       simulatorUrl: undefined,
       devApiKey: undefined,
+      ide: false,
     });
+    expect(text).not.toContain('IDE');
     expect(text).toContain('test environment at https://apitest.vipps.no');
     expect(text).toContain('223344, 556677');
     expect(text).not.toContain('hunter2');
