@@ -16,8 +16,16 @@ const TYPED_DOCUMENTS = {
   scalars: { DateTime: 'string', _Any: 'unknown', federation__FieldSet: 'string', federation__Policy: 'string', federation__Scope: 'string', link__Import: 'string' },
 };
 
+/**
+ * The committed `schema.graphql` by default. `CODEGEN_SCHEMA_URL=http://localhost:4000/graphql`
+ * loads it from a running API instead (by introspection, with `CODEGEN_AUTHORIZATION`, default
+ * the simulator's `Bearer dev`): what a client app's own codegen does.
+ */
+const schemaUrl = process.env.CODEGEN_SCHEMA_URL;
+const schema: CodegenConfig['schema'] = schemaUrl ? { [schemaUrl]: { headers: { Authorization: process.env.CODEGEN_AUTHORIZATION ?? 'Bearer dev' } } } : 'schema.graphql';
+
 const config: CodegenConfig = {
-  schema: 'schema.graphql',
+  schema,
   ignoreNoDocuments: true,
   generates: {
     'test/generated/graphql.ts': {
