@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestApi, type TestApi } from '../../support/api';
 import { expectEventually } from '../../support/eventually';
 import { paymentSubscribers, registerWebhooks, removeQueues, startTestWorker, type TestWorker } from '../../support/live';
 import { approve, createPayment } from '../payments/payment-support';
+import { launchChromium, SCREENSHOTS } from '../../support/browser';
 
 /**
  * The GraphiQL IDE the API serves at GET /graphql, in a real headless Chromium with no way out:
@@ -16,12 +17,7 @@ import { approve, createPayment } from '../payments/payment-support';
  */
 jest.setTimeout(60_000);
 
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const ROOT = join(__dirname, '..', '..', '..');
-/** Screenshots land here (ignored by git with the rest of .data/). */
-const SCREENSHOTS = join(ROOT, '.data', 'screenshots');
 /** The README's picture of the IDE (committed): rewritten only when asked, so a test run leaves the tree clean. */
 const DOCS_SCREENSHOT = process.env.DOCS_SCREENSHOTS === '1' ? join(ROOT, 'docs', 'ide.png') : undefined;
 
@@ -94,7 +90,7 @@ function rawStatus(url: string): Promise<number | undefined> {
 
 let browser: Browser;
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -1,5 +1,7 @@
+import { generate } from '@graphql-codegen/cli';
 import { getIntrospectionQuery } from 'graphql';
 import { WebSocket } from 'ws';
+import { codegenConfig } from '../../../codegen';
 import { startTestApi, type TestApi } from '../../support/api';
 import { expectEventually } from '../../support/eventually';
 import { wsClient, type TestWsClient } from '../../support/live';
@@ -39,18 +41,14 @@ describe('the API at its edge', () => {
     });
 
     it('lets `npm run codegen` load the schema from the running API (CODEGEN_SCHEMA_URL)', async () => {
-      const { generate } = await import('@graphql-codegen/cli');
-      process.env.CODEGEN_SCHEMA_URL = `${api.url}/graphql`;
-      try {
-        const config = (await import('../../../codegen')).default;
-        const outputs = (await generate({ ...config, silent: true }, false)) as { filename: string; content: string }[];
-        const testTypes = outputs.find((o) => o.filename.endsWith('test/generated/graphql.ts'))?.content ?? '';
-        expect(testTypes).toContain('export type Payment = Node & {');
-        expect(testTypes).toContain('export type CreatePaymentMutation = {');
-        expect(outputs.map((o) => o.filename).sort()).toEqual(['examples/client/generated.ts', 'test/generated/graphql.ts']);
-      } finally {
-        delete process.env.CODEGEN_SCHEMA_URL;
-      }
+      // The project's own codegen configuration, generating in memory rather than writing files.
+      const outputs = (await generate({ ...codegenConfig(`${api.url}/graphql`, 'Bearer dev'), silent: true }, false)) as { filename: string; content: string }[];
+      const testTypes = outputs.find((o) => o.filename.endsWith('test/generated/graphql.ts'))?.content ?? '';
+      expect(testTypes).toContain('export type Payment = Node & {');
+      expect(testTypes).toContain('export type CreatePaymentMutation = {');
+      expect(outputs.map((o) => o.filename).sort()).toEqual(['examples/client/generated.ts', 'test/generated/graphql.ts']);
+      // Without the key, the API refuses to describe itself.
+      await expect(generate({ ...codegenConfig(`${api.url}/graphql`, 'Bearer nobody'), silent: true }, false)).rejects.toThrow();
     });
   });
 

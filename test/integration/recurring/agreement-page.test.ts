@@ -1,26 +1,22 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { startTestApi, type TestApi } from '../../support/api';
 import { AGREEMENT, CHARGE, CREATE_CHARGE, activeAgreement, createAgreement, dueIn, key } from './recurring-support';
+import { launchChromium, SCREENSHOTS } from '../../support/browser';
 
 /**
  * The customer's agreement page (Vipps checklist: manage and stop at `merchantAgreementUrl`),
  * opened from a created agreement in a real headless Chromium: no JavaScript is needed, the Stop
  * button is a plain form POST that stops the agreement through the same service as GraphQL.
  */
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-/** Screenshots land here (ignored by git with the rest of .data/). */
-const SCREENSHOTS = join(__dirname, '..', '..', '..', '.data', 'screenshots');
 
 describe('customer agreement page', () => {
   let api: TestApi;
   let browser: Browser;
   beforeAll(async () => {
     api = await startTestApi();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

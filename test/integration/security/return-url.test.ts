@@ -3,7 +3,7 @@ import { redisKeys } from '../../../src/redis/keys';
 import { startTestApi, type TestApi } from '../../support/api';
 import { expectEventually } from '../../support/eventually';
 import { PAYMENT_STATUS } from '../../support/status-token';
-import { create, CREATE, idem, landingToken, NO_FAULTS, NOK, PAYMENT, ref, setFaults } from './security-support';
+import { create, CREATE, idem, landingToken, NO_FAULTS, NOK, ref, setFaults } from './security-support';
 
 /**
  * appendStatusToken: Vipps may open the returnUrl in any browser, with no session, so the
