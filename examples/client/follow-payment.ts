@@ -2,7 +2,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { CreatePaymentDocument, PaymentUpdatedDocument, type PaymentUpdatedSubscription, type PaymentUpdatedSubscriptionVariables } from './generated';
+import { CreatePaymentDocument, PaymentStatusUpdatedDocument, type PaymentStatusUpdatedSubscription, type PaymentStatusUpdatedSubscriptionVariables } from './generated';
 
 /**
  * A typed client of vipps-graph: creates a payment over HTTP, then follows it with the
@@ -12,7 +12,8 @@ import { CreatePaymentDocument, PaymentUpdatedDocument, type PaymentUpdatedSubsc
  *   node dist/examples/client/follow-payment.js [http://localhost:4000/graphql] [API key, default dev]
  *
  * Open the printed redirect URL (the simulator's landing page) and approve to see the update.
- * Variables and results are typed from examples/client/operations.graphql by `npm run codegen`.
+ * Variables and results are typed from examples/client/operations.graphql and
+ * src/access/status-token.graphql by `npm run codegen`.
  */
 async function execute<R, V>(url: string, authorization: string, document: TypedDocumentNode<R, V>, variables: V): Promise<R> {
   const res = await fetch(url, {
@@ -47,8 +48,9 @@ async function main(): Promise<void> {
     webSocketImpl: WebSocket,
     connectionParams: { authorization: `Bearer ${createPayment.statusToken}` },
   });
-  const variables: PaymentUpdatedSubscriptionVariables = { reference };
-  const updates = client.iterate<PaymentUpdatedSubscription>({ query: print(PaymentUpdatedDocument), variables });
+  // A status token runs only the operations shipped for it (src/access/status-token.graphql).
+  const variables: PaymentStatusUpdatedSubscriptionVariables = { reference };
+  const updates = client.iterate<PaymentStatusUpdatedSubscription>({ query: print(PaymentStatusUpdatedDocument), variables });
   try {
     for await (const update of updates) {
       if (update.errors) throw new Error(update.errors.map((e) => e.message).join('; '));
