@@ -193,3 +193,28 @@ describe.each(['test', 'production'])('VIPPS_ENV=%s refuses to start without rea
     ]);
   });
 });
+
+describe('the edge: listener, browsers, limits', () => {
+  const real = { VIPPS_MERCHANTS: JSON.stringify([merchant]), API_KEYS: JSON.stringify([apiKey]), SIGNING_SECRET: SECRET };
+
+  it('in simulator mode listens on loopback and lets any local frontend call', () => {
+    const config = loadConfig({});
+    expect(config.http).toEqual({ host: '127.0.0.1', corsOrigins: ['http://localhost:*', 'http://127.0.0.1:*'] });
+    expect(config.metrics).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(config.graphql.limits).toEqual({ maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxTokens: 2_000, maxDocumentBytes: 32_768 });
+    expect(config.websocket).toEqual({ maxMessageBytes: 65_536, maxSubscriptions: 20, connectionInitTimeoutMs: 5000 });
+  });
+
+  it('outside simulator mode listens on every interface and allows no origin until configured', () => {
+    expect(loadConfig({ VIPPS_ENV: 'test', ...real }).http).toEqual({ host: '0.0.0.0', corsOrigins: [] });
+    const configured = loadConfig({ VIPPS_ENV: 'production', ...real, HOST: '10.0.0.5', CORS_ORIGINS: 'https://Shop.example, https://admin.shop.example/' });
+    expect(configured.http).toEqual({ host: '10.0.0.5', corsOrigins: ['https://shop.example', 'https://admin.shop.example'] });
+  });
+
+  it('names an origin that is not one', () => {
+    expect(problems({ CORS_ORIGINS: 'https://shop.example,shop.example,https://*.example' })).toEqual([
+      'CORS_ORIGINS: "shop.example" is not an origin like https://shop.example or http://localhost:*',
+      'CORS_ORIGINS: "https://*.example" is not an origin like https://shop.example or http://localhost:*',
+    ]);
+  });
+});
