@@ -4,6 +4,7 @@ import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Caller } from '../access/caller';
+import type { Logger } from '../log/logger';
 import type { Services } from '../app/services';
 import { createContext } from '../graphql/context';
 import type { CorsPolicy } from './cors';
@@ -81,7 +82,23 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): { disp
     },
     wsServer,
   );
+  wsServer.on('connection', (socket) => quietProtocolErrors(socket, services.log));
   return { dispose: async () => void (await cleanup.dispose()), close: () => wsServer.close() };
+}
+
+/**
+ * graphql-ws answers any error on a socket with console.error and a 4500 close. A message over
+ * `maxPayload`, bad UTF-8 or a bad frame is the client's doing: ws has already closed the
+ * connection with the right code (1009, 1007, 1002), so it is only worth a debug line. Anything
+ * else still goes to graphql-ws. (Runs after graphql-ws's own `connection` listener.)
+ */
+function quietProtocolErrors(socket: WebSocket, log: Logger): void {
+  const others = socket.listeners('error') as ((error: Error) => void)[];
+  socket.removeAllListeners('error');
+  socket.on('error', (error: Error & { code?: string }) => {
+    if (error.code?.startsWith('WS_ERR_')) return log.debug({ code: error.code }, 'WebSocket closed for a protocol error by the client');
+    for (const listener of others) listener.call(socket, error);
+  });
 }
 
 function tooMany(max: number): GraphQLError {
