@@ -48,7 +48,7 @@ serveRpc({
     await once(redis, 'ready');
     const vipps = createVippsClient({ config, redis, log });
     services = createServices({ config, redis, subscriber, vipps, log });
-    server = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1', port: config.port });
+    server = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1', port: config.port, metricsPort: null });
     if (!webhooks) return { url: server.url, webhookUrl: null };
     const webhookUrl = `${config.publicUrl}${WEBHOOK_PATH}`;
     await ensureWebhooks(vipps, redis, redisKeys(config.redis.prefix), config.vipps.merchants.map((m) => m.msn), webhookUrl, log);

@@ -44,7 +44,7 @@ export async function startBenchStack(redisUrl: string): Promise<BenchStack> {
   const vipps = createVippsClient({ config, redis, log });
   const subscriber = workerRedis(redisUrl);
   const services = createServices({ config, redis, subscriber, vipps, log });
-  const server = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1', introspection: true });
+  const server = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1', introspection: true, metricsPort: null });
   const authorization = `Bearer ${DEV_API_KEY}`;
 
   const gql = graphqlClient(`${server.url}/graphql`, authorization);

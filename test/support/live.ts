@@ -76,7 +76,7 @@ export async function startPeerApi(api: TestApi): Promise<PeerApi> {
   const { services, redis, subscriber } = processServices(api, 'api');
   await once(redis, 'ready');
   const log = createLogger(api.config.logLevel);
-  const server: ApiServer = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1' });
+  const server: ApiServer = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1', metricsPort: 0 });
   return {
     url: server.url,
     services,
