@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { configOrExit, type Config } from '../config/config';
 import { createLogger, type Logger } from '../log/logger';
-import { workerRedis } from '../redis/client';
+import { reportRedisErrors, workerRedis } from '../redis/client';
 import { createVippsClient, type VippsClient } from '../vipps/vipps-client';
 import { createServices, type Services } from './services';
 
@@ -29,6 +29,8 @@ export async function startProcess(connect: (url: string) => Redis, ready: (redi
   }
   const redis = connect(config.redis.url);
   const subscriber = workerRedis(config.redis.url);
+  reportRedisErrors(redis, log, 'commands');
+  reportRedisErrors(subscriber, log, 'subscriber');
   await ready(redis);
   const vipps = createVippsClient({ config, redis, log });
   const services = createServices({ config, redis, subscriber, vipps, log });

@@ -13,7 +13,10 @@ import { canonicalJson } from './canonical-json';
  *   (Vipps then answers with the outcome of the first one);
  * - a decision or a send abandoned for STALE_MS is taken over by exactly one of the callers that
  *   find it (compare-and-set); the others hear that it is in progress.
- * If Redis is unavailable the ledger steps aside: Vipps' own idempotency still holds.
+ * If Redis is unavailable the ledger does not step aside: `begin` and `sending` throw
+ * `LedgerUnavailableError` and the operation is refused before anything is sent to Vipps, because
+ * a key we cannot look up could be a replay of an operation that already moved money, and deciding
+ * it again against the changed payment would answer a refusal for what happened.
  */
 export type LedgerEntry<R, O> =
   | { state: 'deciding'; fingerprint: string; at: number }
@@ -51,6 +54,13 @@ export function decide<R, O>(entry: LedgerEntry<R, O>, fingerprint: string, now:
   return entry.state === 'sending' ? { kind: 'resume', request: entry.request } : { kind: 'new' };
 }
 
+/** The ledger could not be read or written: the operation must not go ahead. */
+export class LedgerUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('idempotency ledger unavailable', { cause });
+  }
+}
+
 export class IdempotencyLedger {
   constructor(
     private readonly redis: Redis,
@@ -79,18 +89,31 @@ export class IdempotencyLedger {
       }
       return { kind: 'in-progress' };
     } catch (error) {
-      this.log.warn({ err: error }, 'idempotency ledger unavailable; relying on Vipps idempotency');
-      return { kind: 'new' };
+      throw new LedgerUnavailableError(error);
     }
   }
 
-  /** Record the request about to be sent; `interrupted` marks it resumable at once. */
-  sending<R>(msn: string, key: string, fingerprint: string, request: R, interrupted = false): Promise<void> {
-    return this.write(msn, key, { state: 'sending', fingerprint, at: interrupted ? 0 : Date.now(), request });
+  /** Record the request about to be sent; it is not sent unless this succeeds (throws LedgerUnavailableError). */
+  async sending<R>(msn: string, key: string, fingerprint: string, request: R): Promise<void> {
+    try {
+      await this.set(msn, key, { state: 'sending', fingerprint, at: Date.now(), request });
+    } catch (error) {
+      throw new LedgerUnavailableError(error);
+    }
   }
 
+  /** Vipps did not confirm a sent request: make it resumable at once by a retry with the same key. */
+  interrupted<R>(msn: string, key: string, fingerprint: string, request: R): Promise<void> {
+    return this.setOrLog(msn, key, { state: 'sending', fingerprint, at: 0, request }, 'could not mark an unconfirmed request resumable; a retry resumes it in 30 s');
+  }
+
+  /**
+   * Keep the outcome. When this fails after Vipps acted, the entry stays `sending`, so a retry with
+   * the same key resumes: it sends the same request with the same key, and Vipps answers with what
+   * it did the first time. The outcome is still returned to the caller.
+   */
   done<O>(msn: string, key: string, fingerprint: string, outcome: O): Promise<void> {
-    return this.write(msn, key, { state: 'done', fingerprint, at: Date.now(), outcome });
+    return this.setOrLog(msn, key, { state: 'done', fingerprint, at: Date.now(), outcome }, 'could not keep an outcome; a retry with the same key resumes and asks Vipps again');
   }
 
   /** Forget a key whose operation never reached Vipps, so the caller can retry it. */
@@ -102,11 +125,15 @@ export class IdempotencyLedger {
     }
   }
 
-  private async write<R, O>(msn: string, key: string, entry: LedgerEntry<R, O>): Promise<void> {
+  private async set<R, O>(msn: string, key: string, entry: LedgerEntry<R, O>): Promise<void> {
+    await this.redis.set(this.keys.idempotency(msn, key), JSON.stringify(entry), 'EX', RETENTION_SECONDS);
+  }
+
+  private async setOrLog<R, O>(msn: string, key: string, entry: LedgerEntry<R, O>, message: string): Promise<void> {
     try {
-      await this.redis.set(this.keys.idempotency(msn, key), JSON.stringify(entry), 'EX', RETENTION_SECONDS);
+      await this.set(msn, key, entry);
     } catch (error) {
-      this.log.warn({ err: error }, 'idempotency ledger write failed');
+      this.log.error({ err: error }, message);
     }
   }
 }

@@ -1,8 +1,9 @@
 import type { Logger } from '../log/logger';
+import { isRedisUnavailable } from '../redis/client';
 import type { VippsError } from '../vipps/errors';
 import { ErrorCode, UserFacingError, type UserErrorData } from './error-code';
 import { checkIdempotencyKey } from './idempotency-key';
-import type { IdempotencyLedger } from './idempotency-ledger';
+import { LedgerUnavailableError, type IdempotencyLedger } from './idempotency-ledger';
 import { isTransient, isVippsRefusal } from './vipps-failure';
 
 export type Stage<B> = 'start' | 'deciding' | { decided: B };
@@ -41,7 +42,13 @@ export async function runIdempotent<B, O>(ledger: IdempotencyLedger, log: Logger
   } catch (error) {
     return spec.failed((error as UserFacingError).error, 'start');
   }
-  const begun = await ledger.begin<B, O>(msn, key, fingerprint);
+  let begun;
+  try {
+    begun = await ledger.begin<B, O>(msn, key, fingerprint);
+  } catch (error) {
+    if (error instanceof LedgerUnavailableError) return spec.failed(STORE_UNAVAILABLE, 'start');
+    throw error;
+  }
   if (begun.kind === 'replay') return begun.outcome;
   if (begun.kind === 'conflict') return spec.failed(CONFLICT, 'start');
   if (begun.kind === 'in-progress') return spec.failed(IN_PROGRESS, 'start');
@@ -60,15 +67,22 @@ export async function runIdempotent<B, O>(ledger: IdempotencyLedger, log: Logger
       if (error instanceof UserFacingError) return finish(spec.failed(error.error, 'deciding'));
       await ledger.release(msn, key);
       if (isTransient(error)) return spec.failed(spec.explain(error as VippsError, null), 'deciding');
+      if (error instanceof LedgerUnavailableError || isRedisUnavailable(error)) return spec.failed(STORE_UNAVAILABLE, 'start');
       throw error;
     }
-    await ledger.sending(msn, key, fingerprint, decided);
+    try {
+      await ledger.sending(msn, key, fingerprint, decided);
+    } catch (error) {
+      if (!(error instanceof LedgerUnavailableError)) throw error;
+      await ledger.release(msn, key);
+      return spec.failed(STORE_UNAVAILABLE, 'start');
+    }
   }
   try {
     return await finish(await spec.act(decided));
   } catch (error) {
     if (isVippsRefusal(error)) return finish(spec.failed(spec.explain(error, decided), { decided }));
-    await ledger.sending(msn, key, fingerprint, decided, true);
+    await ledger.interrupted(msn, key, fingerprint, decided);
     if (isTransient(error)) {
       log.warn({ err: error, ...spec.about }, 'Vipps did not confirm an operation; a retry with the same key will resend it');
       return spec.failed(spec.explain(error as VippsError, decided), { decided });
@@ -81,6 +95,12 @@ const CONFLICT: UserErrorData = {
   code: ErrorCode.IDEMPOTENCY_CONFLICT,
   message: 'This idempotency key was already used with different details. Use a new key for a new operation.',
   field: ['input', 'idempotencyKey'],
+};
+
+/** Nothing was sent to Vipps: the ledger (or what deciding needed) is not reachable. Retry with the same key. */
+const STORE_UNAVAILABLE: UserErrorData = {
+  code: ErrorCode.STORE_UNAVAILABLE,
+  message: 'Our storage is not reachable right now, so nothing was done and nothing was sent to Vipps. Try again shortly with the same idempotency key.',
 };
 
 const IN_PROGRESS: UserErrorData = {

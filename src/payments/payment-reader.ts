@@ -59,24 +59,53 @@ export class PaymentReader {
   /**
    * Keep a payment we now know the state of: registry and cache. Whoever learns of a change — a
    * query, a mutation, a poll, a webhook — it is announced here, once it is stored (STYLE 9). A
-   * record older than what we have (reads can race) is dropped.
+   * record older than what we have (reads can race) is dropped. Returns whether the registry has
+   * it: when Redis fails, nothing is cached or announced (the next read, poll or sweep stores it).
    */
-  async store(p: PaymentRecord): Promise<void> {
-    let outcome = { written: true, changed: true };
+  async store(p: PaymentRecord): Promise<boolean> {
+    let outcome;
     try {
       outcome = await this.registry.record(p);
     } catch (error) {
-      this.log.warn({ err: error, reference: p.reference }, 'payment registry write failed');
+      this.log.error({ err: error, reference: p.reference }, 'payment registry write failed; the next read, poll or sweep records it');
+      return false;
     }
-    if (!outcome.written) return;
+    if (!outcome.written) return true;
     // The record and the (now stale) event log are separate keys: written side by side.
     await Promise.all([this.cache.putMany([p]), outcome.changed ? this.cache.forgetEvents(p.merchantSerialNumber, p.reference) : undefined]);
-    if (!outcome.changed) return;
+    if (!outcome.changed) return true;
     try {
       await this.changed(p);
     } catch (error) {
-      this.log.warn({ err: error, reference: p.reference }, 'could not announce a payment change');
+      this.log.error({ err: error, reference: p.reference }, 'could not announce a payment change; the sweeper schedules its jobs again');
     }
+    return true;
+  }
+
+  /** Before a create is sent: see `PaymentRegistry.intend` (throws when Redis does). */
+  intend(msn: string, reference: string): Promise<void> {
+    return this.registry.intend(msn, reference, Date.now());
+  }
+
+  /** After a create: the payment is recorded, or the intent stays for the sweeper. */
+  async created(p: PaymentRecord): Promise<void> {
+    if (!(await this.store(p))) return;
+    await this.registry.fulfil(p.merchantSerialNumber, p.reference).catch((error: unknown) => this.log.warn({ err: error }, 'could not clear a payment intent; the sweeper clears it'));
+  }
+
+  /**
+   * Creates decided more than `graceMs` ago whose payment was never recorded: read from Vipps and
+   * recorded (announced, followed) when Vipps has it; dropped when it does not after `giveUpMs`
+   * (the create never reached Vipps). Returns how many were recorded.
+   */
+  async recordIntents(msn: string, now = Date.now(), graceMs = 60_000, giveUpMs = 3_600_000): Promise<number> {
+    let recorded = 0;
+    for (const { reference, atMs } of await this.registry.intents(msn, now - graceMs, 500)) {
+      const payment = await this.refresh(msn, reference);
+      if (payment || now - atMs > giveUpMs) await this.registry.fulfil(msn, reference);
+      if (payment) recorded += 1;
+    }
+    return recorded;
   }
 
   private async fetch(msn: string, reference: string): Promise<PaymentRecord | null> {

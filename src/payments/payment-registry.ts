@@ -119,6 +119,26 @@ export class PaymentRegistry {
     return { written: Number(written) === 1, changed: Number(changed) === 1 };
   }
 
+  /**
+   * A create we are about to send: kept until the payment is recorded, so a payment Vipps made
+   * while our store was failing is still found (the sweeper reads these). Throws when Redis does.
+   */
+  async intend(msn: string, reference: string, atMs: number): Promise<void> {
+    await this.redis.zadd(this.keys.paymentIntents(msn), 'NX', atMs, reference);
+  }
+
+  async fulfil(msn: string, reference: string): Promise<void> {
+    await this.redis.zrem(this.keys.paymentIntents(msn), reference);
+  }
+
+  /** Intents decided before `beforeMs`, oldest first, with when they were decided. */
+  async intents(msn: string, beforeMs: number, limit: number): Promise<{ reference: string; atMs: number }[]> {
+    const reply = await this.redis.zrangebyscore(this.keys.paymentIntents(msn), '-inf', `(${beforeMs}`, 'WITHSCORES', 'LIMIT', 0, limit);
+    const out: { reference: string; atMs: number }[] = [];
+    for (let i = 0; i < reply.length; i += 2) out.push({ reference: reply[i] as string, atMs: Number(reply[i + 1]) });
+    return out;
+  }
+
   async meta(msn: string, reference: string): Promise<PaymentMeta | null> {
     const hash = await this.redis.hgetall(this.keys.paymentMeta(msn, reference));
     if (!hash.state || !hash.createdAt) return null;

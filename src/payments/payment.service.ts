@@ -78,6 +78,8 @@ export class PaymentService {
       const ref = reference ?? generatedReference(msn, cmd.idempotencyKey);
       // Decided once and kept in the ledger with the request, so a retry with the same key sends the same URL.
       const returnUrl = cmd.appendStatusToken ? this.returnUrlWithToken(msn, ref, cmd) : cmd.returnUrl;
+      // Recorded before Vipps is asked: a payment made while our store fails is not lost.
+      await this.reader.intend(msn, ref);
       return { body: createBody({ ...cmd, returnUrl }, ref) };
     }, async ({ body }) => {
       const created = await this.vipps.createPayment(msn, body, cmd.idempotencyKey);
@@ -97,7 +99,7 @@ export class PaymentService {
         authorizedAt: null,
         captureGuaranteedUntil: null,
       };
-      await this.reader.store(record);
+      await this.reader.created(record);
       return record.reference;
     });
   }

@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../log/logger';
 
 /**
  * Redis connections. The API's connection fails fast (no offline queue, one retry, short
@@ -19,6 +20,24 @@ export function apiRedis(url: string, options: RedisOptions = {}): Redis {
 
 export function workerRedis(url: string, options: RedisOptions = {}): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (attempt) => Math.min(attempt * 200, 2000), ...options });
+}
+
+/**
+ * One warning when a connection fails and one line when it is back, instead of ioredis'
+ * "Unhandled error event" with a stack trace on every reconnect attempt (no listener).
+ */
+export function reportRedisErrors(client: Redis, log: Logger, connection: string): void {
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    log.warn({ connection, error: error.message }, 'Redis connection failed; reconnecting');
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log.info({ connection }, 'Redis connection is back');
+  });
 }
 
 /**

@@ -19,6 +19,8 @@ export function redisKeys(prefix: string) {
     paymentMeta: (msn: string, reference: string) => `${p}payment-meta:{${msn}}:${reference}`,
     /** Registry: every payment of a merchant by creation time (sorted set). Durable. */
     paymentIndex: (msn: string) => `${p}payments:{${msn}}`,
+    /** Creates about to be sent to Vipps, by reference and the time decided (sorted set, durable). */
+    paymentIntents: (msn: string) => `${p}payment-intents:{${msn}}`,
     /** Registry: a merchant's payments in one state by creation time (sorted set). Durable. */
     paymentStateIndex: (msn: string, state: string) => `${p}payments:{${msn}}:${state}`,
     /** Outcome of a mutation per merchant and idempotency key (JSON), kept 30 days. */
@@ -31,6 +33,12 @@ export function redisKeys(prefix: string) {
     chargeListCache: (msn: string, agreementId: string) => `${p}charges:{${msn}}:${agreementId}`,
     /** Cached ids of a merchant's agreements in one status (JSON array), short TTL: ListAgreements is 5/min. */
     agreementListCache: (msn: string, status: string) => `${p}agreements:{${msn}}:${status}`,
+    /** Registry: the version of an agreement last stored, to tell a change from a repeat (string). Durable. */
+    agreementStoredVersion: (msn: string, agreementId: string) => `${p}agreement-version:{${msn}}:${agreementId}`,
+    /** Registry: the version of a charge last stored (string). Durable. */
+    chargeStoredVersion: (msn: string, agreementId: string, chargeId: string) => `${p}charge-version:{${msn}}:${agreementId}:${chargeId}`,
+    /** Registry: a merchant's reserved charges with money left, `agreementId/chargeId` (sorted set, every score 0, paged by id). Durable. */
+    reservedCharges: (msn: string) => `${p}reserved-charges:{${msn}}`,
     /** Which agreement a management-page link made before creation points to (createAgreement key → id), TTL = link lifetime. */
     agreementLink: (msn: string, createKey: string) => `${p}agreement-link:{${msn}}:${createKey}`,
     /** Pub/sub channel of a subscription topic (see src/live/live-updates.ts). */

@@ -6,7 +6,7 @@ import { createServices, type Services } from '../../src/app/services';
 import { loadConfig, sha256Hex, SIMULATOR_MERCHANT, type Config, type MerchantConfig } from '../../src/config/config';
 import { buildGraphQLSchema } from '../../src/graphql/schema';
 import { createLogger } from '../../src/log/logger';
-import { apiRedis, workerRedis } from '../../src/redis/client';
+import { apiRedis, reportRedisErrors, workerRedis } from '../../src/redis/client';
 import { startApiServer, type ApiServer } from '../../src/api/server';
 import { createVippsClient } from '../../src/vipps/vipps-client';
 import { freePort } from '../../src/dev/free-port';
@@ -91,6 +91,8 @@ export async function startTestApi(env: Record<string, string> = {}, options: Te
   const redisUrl = options.redisUrl ?? testRedisUrl();
   const redis = apiRedis(redisUrl);
   const subscriber = workerRedis(redisUrl);
+  reportRedisErrors(redis, log, 'commands');
+  reportRedisErrors(subscriber, log, 'subscriber');
   const vipps = createVippsClient({ config, redis, log, retryPolicy: { baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 1000 } });
   const services = createServices({ config, redis, subscriber, vipps, log });
   const server: ApiServer = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1', metricsPort: 0, ...(port !== undefined ? { port } : {}) });

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { IdempotencyLedger, ledgerFingerprint, type Begin, type LedgerEntry } from '../../../src/common/idempotency-ledger';
+import { IdempotencyLedger, LedgerUnavailableError, ledgerFingerprint, type Begin, type LedgerEntry } from '../../../src/common/idempotency-ledger';
 import { createLogger } from '../../../src/log/logger';
 import { apiRedis } from '../../../src/redis/client';
 import { redisKeys } from '../../../src/redis/keys';
@@ -34,7 +34,7 @@ describe('idempotency ledger', () => {
     warnings.length = 0;
   });
   afterEach(() => {
-    // Only the outage test expects a warning, and it checks and clears its own.
+    // No test expects a warning.
     expect(warnings).toEqual([]);
   });
   afterAll(async () => {
@@ -122,14 +122,13 @@ describe('idempotency ledger', () => {
     expect(await stored(key)).toEqual(current);
   });
 
-  it('steps aside with a warning when Redis is unavailable', async () => {
+  it('does not step aside when Redis is unavailable: begin and sending throw, so nothing is sent', async () => {
     // Nothing listens on port 1; the API's fail-fast client refuses the command at once.
     const down = apiRedis('redis://127.0.0.1:1', { lazyConnect: true, retryStrategy: () => null });
     try {
-      const answer = await new IdempotencyLedger(down, keys, log).begin(msn, newKey(), fingerprint);
-      expect(answer).toEqual({ kind: 'new' });
-      expect(warnings.map((line) => JSON.parse(line).msg)).toEqual(['idempotency ledger unavailable; relying on Vipps idempotency']);
-      warnings.length = 0;
+      const unreachable = new IdempotencyLedger(down, keys, log);
+      await expect(unreachable.begin(msn, newKey(), fingerprint)).rejects.toBeInstanceOf(LedgerUnavailableError);
+      await expect(unreachable.sending(msn, newKey(), fingerprint, { body: 1 })).rejects.toBeInstanceOf(LedgerUnavailableError);
     } finally {
       down.disconnect();
     }

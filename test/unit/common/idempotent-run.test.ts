@@ -1,15 +1,25 @@
 import { ErrorCode, userError } from '../../../src/common/error-code';
-import type { Begin, IdempotencyLedger } from '../../../src/common/idempotency-ledger';
+import { LedgerUnavailableError, type Begin, type IdempotencyLedger } from '../../../src/common/idempotency-ledger';
 import { runIdempotent, type IdempotentSpec } from '../../../src/common/idempotent-run';
 import { createLogger } from '../../../src/log/logger';
 import { VippsApiError, VippsInvalidRequestError } from '../../../src/vipps/errors';
 
-/** A ledger that answers `begin` as told and records what the frame asks of it (pure, no I/O). */
-function ledger(begin: Begin<string, string>) {
+/**
+ * A ledger that answers `begin` as told and records what the frame asks of it (pure, no I/O);
+ * `down` makes `begin` or `sending` fail as they do when Redis is unreachable.
+ */
+function ledger(begin: Begin<string, string>, down: 'begin' | 'sending' | null = null) {
   const calls: string[] = [];
   const fake = {
-    begin: async () => begin,
-    sending: async (_m: string, _k: string, _f: string, request: string, interrupted = false) => void calls.push(`sending ${request}${interrupted ? ' (interrupted)' : ''}`),
+    begin: async () => {
+      if (down === 'begin') throw new LedgerUnavailableError(new Error('Connection is closed.'));
+      return begin;
+    },
+    sending: async (_m: string, _k: string, _f: string, request: string) => {
+      if (down === 'sending') throw new LedgerUnavailableError(new Error('Connection is closed.'));
+      calls.push(`sending ${request}`);
+    },
+    interrupted: async (_m: string, _k: string, _f: string, request: string) => void calls.push(`sending ${request} (interrupted)`),
     done: async (_m: string, _k: string, _f: string, outcome: string) => void calls.push(`done ${outcome}`),
     release: async () => void calls.push('release'),
   };
@@ -81,5 +91,24 @@ describe('the idempotent frame', () => {
     const timeout = spec({ act: async () => Promise.reject(new VippsApiError({ ...vippsFields, status: 500 })) });
     expect(await runIdempotent(unconfirmed.ledger, log, timeout)).toBe('failed VIPPS_REJECTED at decided request');
     expect(unconfirmed.calls).toEqual(['sending request', 'sending request (interrupted)']);
+  });
+
+  it('sends nothing when the ledger cannot be read or written, and answers STORE_UNAVAILABLE (not stored, so a retry decides)', async () => {
+    const acted: string[] = [];
+    const act = async (decided: string) => {
+      acted.push(decided);
+      return `acted on ${decided}`;
+    };
+    const atBegin = ledger({ kind: 'new' }, 'begin');
+    expect(await runIdempotent(atBegin.ledger, log, spec({ act }))).toBe('failed STORE_UNAVAILABLE at start');
+    expect(atBegin.calls).toEqual([]);
+    const atSending = ledger({ kind: 'new' }, 'sending');
+    expect(await runIdempotent(atSending.ledger, log, spec({ act }))).toBe('failed STORE_UNAVAILABLE at start');
+    expect(atSending.calls).toEqual(['release']);
+    const whileDeciding = ledger({ kind: 'new' });
+    const decide = async () => Promise.reject(new Error('Connection is closed.'));
+    expect(await runIdempotent(whileDeciding.ledger, log, spec({ act, decide }))).toBe('failed STORE_UNAVAILABLE at start');
+    expect(whileDeciding.calls).toEqual(['release']);
+    expect(acted).toEqual([]);
   });
 });
