@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { DEV_API_KEY, SIMULATOR_MERCHANT } from '../src/config/config';
 import { redisKeys } from '../src/redis/keys';
-import { startSimulator } from '../src/simulator/server';
+import { startSimulator } from '../src/simulator/simulator-server';
 import { startApolloFloorServer, startBaselineServer } from './baseline';
 import { round, target, withRatios, type Benchmark, type BenchContext, type BenchmarkReport } from './benchmark';
 import { runLoad, type LoadOptions, type LoadResult } from './load';

@@ -10,7 +10,7 @@ import type { PaymentRecord } from '../src/payments/payment-record';
 import { bullPrefix, POLL, QueueName } from '../src/queues/queues';
 import { workerRedis } from '../src/redis/client';
 import { redisKeys } from '../src/redis/keys';
-import { startSimulator } from '../src/simulator/server';
+import { startSimulator } from '../src/simulator/simulator-server';
 import type { CreatePaymentRequest } from '../src/vipps/api-types';
 import { createVippsClient } from '../src/vipps/vipps-client';
 import { round, target, type Benchmark, type BenchContext, type BenchmarkReport, type Target } from './benchmark';

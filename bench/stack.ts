@@ -7,7 +7,7 @@ import { buildGraphQLSchema } from '../src/graphql/schema';
 import { createLogger } from '../src/log/logger';
 import { apiRedis, workerRedis } from '../src/redis/client';
 import { redisKeys, type RedisKeys } from '../src/redis/keys';
-import { startSimulator, type Simulator } from '../src/simulator/server';
+import { startSimulator, type Simulator } from '../src/simulator/simulator-server';
 import { createVippsClient, type VippsClient } from '../src/vipps/vipps-client';
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { MerchantConfig } from '../config/config';
-import type { SimContext, SimModule } from './context';
+import type { SimContext, SimModule } from './simulator-context';
 import { header, type Route, type SimRequest } from './http';
 import { epaymentProblem, gatewayProblem, recurringProblem, SimProblem, webhooksProblem } from './problems';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_BEHAVIOUR, DEFAULT_FAULTS, type SimContext, type SimModule } from './context';
+import { DEFAULT_BEHAVIOUR, DEFAULT_FAULTS, type SimContext, type SimModule } from './simulator-context';
 import type { Route, SimRequest } from './http';
 import { SimProblem } from './problems';
 

@@ -1,6 +1,6 @@
 import { configOrExit } from '../config/config';
 import { createLogger } from '../log/logger';
-import { startSimulator } from './server';
+import { startSimulator } from './simulator-server';
 
 /** `npm run simulator`: the Vipps simulator alone, on SIMULATOR_PORT (default 4010). */
 async function main(): Promise<void> {

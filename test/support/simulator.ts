@@ -1,8 +1,8 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SIMULATOR_MERCHANT, type MerchantConfig } from '../../src/config/config';
-import type { SimEvent } from '../../src/simulator/context';
-import { startSimulator, type SimExchange, type Simulator } from '../../src/simulator/server';
+import type { SimEvent } from '../../src/simulator/simulator-context';
+import { startSimulator, type SimExchange, type Simulator } from '../../src/simulator/simulator-server';
 import { conformanceViolations } from './conformance';
 
 /**

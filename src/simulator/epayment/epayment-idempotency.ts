@@ -1,7 +1,7 @@
 import { header, type SimRequest, type SimResponse } from '../http';
 import { fingerprint, type IdempotencyRecord, type IdempotencyStore } from '../idempotency';
 import { epaymentProblem, SimProblem } from '../problems';
-import { validateIdempotencyKey } from './payment-validation';
+import { validateIdempotencyKey } from './epayment-request-checks';
 
 export type EpaymentOperation = 'create' | 'capture' | 'refund' | 'cancel';
 
@@ -12,7 +12,7 @@ export type EpaymentOperation = 'create' | 'capture' | 'refund' | 'cancel';
  * 409: 4010 for capture and 4150 for refund when the key was a capture/refund of the same
  * payment with another body, otherwise 4020 "key already exists".
  */
-export function runIdempotent(
+export function answerIdempotently(
   store: IdempotencyStore,
   req: SimRequest,
   operation: EpaymentOperation,

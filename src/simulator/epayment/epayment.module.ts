@@ -1,13 +1,13 @@
-import type { SimContext, SimModule } from '../context';
+import type { SimContext, SimModule } from '../simulator-context';
 import { epaymentRoutes } from './epayment.routes';
 import { landingRoutes } from './landing.routes';
-import { PaymentService } from './payment-service';
+import { EpaymentSimulation } from './epayment-simulation';
 import { PaymentStore } from './payment-store';
 
 /** The simulated ePayment v1 API (REFERENCE §7–9) and its landing page. */
 export function epaymentModule(ctx: SimContext): SimModule {
   const store = new PaymentStore();
-  const service = new PaymentService(ctx, store);
+  const service = new EpaymentSimulation(ctx, store);
   return {
     routes: [...epaymentRoutes(ctx, service), ...landingRoutes(ctx, service)],
     tick: (now) => service.tick(now),

@@ -1,14 +1,14 @@
-import { randomId, type SimContext } from '../context';
+import { randomId, type SimContext } from '../simulator-context';
 import { requestHost, type Handler, type Route, type SimRequest, type SimResponse } from '../http';
 import { epaymentProblem } from '../problems';
 import { cancel, capture, createPayment, declineReason, refund, type OpOutcome, type Payment } from './payment';
-import { runIdempotent, type EpaymentOperation } from './epayment-idempotency';
-import type { PaymentService } from './payment-service';
-import { validateCancel, validateCreatePayment, validateForceApprove, validateModification } from './payment-validation';
+import { answerIdempotently, type EpaymentOperation } from './epayment-idempotency';
+import type { EpaymentSimulation } from './epayment-simulation';
+import { validateCancel, validateCreatePayment, validateForceApprove, validateModification } from './epayment-request-checks';
 import { eventBody, modificationBody, paymentBody } from './payment-view';
 
 /** The ePayment v1 endpoints (REFERENCE §7), including the test-only force approve. */
-export function epaymentRoutes(ctx: SimContext, service: PaymentService): Route[] {
+export function epaymentRoutes(ctx: SimContext, service: EpaymentSimulation): Route[] {
   const route = (method: Route['method'], path: string, handler: Handler): Route => ({
     method,
     path: `/epayment/v1${path}`,
@@ -18,7 +18,7 @@ export function epaymentRoutes(ctx: SimContext, service: PaymentService): Route[
   });
 
   const create: Handler = (req) =>
-    runIdempotent(ctx.idempotency, req, 'create', undefined, (key) => {
+    answerIdempotently(ctx.idempotency, req, 'create', undefined, (key) => {
       const input = validateCreatePayment(req.body, ctx.clock.nowMs());
       const msn = req.merchant.msn;
       if (service.store.get(msn, input.reference)) {
@@ -45,7 +45,7 @@ export function epaymentRoutes(ctx: SimContext, service: PaymentService): Route[
       const reference = req.params.reference as string;
       // An unknown reference is answered before the key is consumed, so the key stays usable.
       service.find(msn, reference);
-      return runIdempotent(
+      return answerIdempotently(
         ctx.idempotency,
         req,
         operation,

@@ -1,9 +1,9 @@
 import { escapeHtml } from '../../common/escape-html';
 import { formatMoney } from '../../common/money';
-import type { SimContext } from '../context';
+import type { SimContext } from '../simulator-context';
 import type { Handler, Route, SimRequest, SimResponse } from '../http';
 import type { Payment } from './payment';
-import type { PaymentService, UserAction } from './payment-service';
+import type { EpaymentSimulation, UserAction } from './epayment-simulation';
 
 /**
  * A stand-in for Vipps' landing page (`redirectUrl`), so a demo can approve or reject a payment
@@ -11,7 +11,7 @@ import type { PaymentService, UserAction } from './payment-service';
  * action URL because the simulator parses request bodies as JSON and a field-less form posts an
  * empty body.
  */
-export function landingRoutes(ctx: SimContext, service: PaymentService): Route[] {
+export function landingRoutes(ctx: SimContext, service: EpaymentSimulation): Route[] {
   const route = (method: Route['method'], path: string, handler: Handler): Route => ({ method, path, auth: 'none', api: 'epayment', handler });
 
   const show: Handler = (req) => {
@@ -47,7 +47,7 @@ ${payment.description ? `<p>${escapeHtml(payment.description)}</p>` : ''}
   return [route('GET', '/landing', show), route('POST', '/landing/approve', act('APPROVE')), route('POST', '/landing/reject', act('REJECT'))];
 }
 
-function paymentFor(service: PaymentService, req: SimRequest): Payment | undefined {
+function paymentFor(service: EpaymentSimulation, req: SimRequest): Payment | undefined {
   const token = req.query.get('token');
   return token ? service.store.getByToken(token) : undefined;
 }

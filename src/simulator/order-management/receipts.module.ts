@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { SimContext, SimModule } from '../context';
+import type { SimContext, SimModule } from '../simulator-context';
 import type { Route, SimRequest } from '../http';
 import { webhooksProblem } from '../problems';
 import { categorySchema, orderIdSchema, paymentTypeSchema, receiptSchema, type Category, type Receipt } from './receipt.schema';

@@ -1,9 +1,9 @@
-import type { SimContext } from '../context';
+import type { SimContext } from '../simulator-context';
 import { requestHost, type Route, type SimRequest } from '../http';
 import { idempotent, ownedAgreement } from './recurring-http';
 import { agreementBody } from './recurring-render';
 import type { RecurringService } from './recurring-service';
-import { validateAccept, validateDraft, validateListAgreements, validatePatch } from './recurring-validation';
+import { validateAccept, validateDraft, validateListAgreements, validatePatch } from './recurring-request-checks';
 
 /** `/recurring/v3/agreements…` (REFERENCE §10, §10.1–10.3, §14 force accept). */
 export function agreementRoutes(ctx: SimContext, service: RecurringService): Route[] {

@@ -1,10 +1,10 @@
-import type { SimContext } from '../context';
+import type { SimContext } from '../simulator-context';
 import type { Route } from '../http';
 import { recurringProblem } from '../problems';
 import { idempotent, ownedAgreement, ownedCharge } from './recurring-http';
 import { chargeBody } from './recurring-render';
 import type { RecurringService } from './recurring-service';
-import { validateAmountBody, validateCharge, validateChargeStatusQuery } from './recurring-validation';
+import { validateAmountBody, validateCharge, validateChargeStatusQuery } from './recurring-request-checks';
 
 /** Charges of an agreement (REFERENCE §10.4, §10.5, §10.7) and the by-id lookup. */
 export function chargeRoutes(ctx: SimContext, service: RecurringService): Route[] {

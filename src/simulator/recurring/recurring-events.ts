@@ -1,4 +1,4 @@
-import type { SimContext } from '../context';
+import type { SimContext } from '../simulator-context';
 import type { Agreement } from './agreement';
 import type { Charge } from './charge';
 

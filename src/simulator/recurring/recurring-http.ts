@@ -1,11 +1,11 @@
-import type { SimContext } from '../context';
+import type { SimContext } from '../simulator-context';
 import type { SimRequest, SimResponse } from '../http';
 import { fingerprint } from '../idempotency';
 import { recurringProblem } from '../problems';
 import type { Agreement } from './agreement';
 import type { Charge } from './charge';
 import type { RecurringService } from './recurring-service';
-import { requireIdempotencyKey } from './recurring-validation';
+import { requireIdempotencyKey } from './recurring-request-checks';
 
 /** Shared plumbing of the Recurring routes: idempotency and ownership lookups. */
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { randomDigits, randomId, type SimContext } from '../context';
+import { randomDigits, randomId, type SimContext } from '../simulator-context';
 import { recurringProblem } from '../problems';
 import { activate, applyPatch, chargeCeiling, expire, isTimedOut, reject, stop, userMaxAmount, type Agreement, type AgreementPatch } from './agreement';
 import { cancelCharge, captureCharge, refundCharge, type Charge, type OperationContext } from './charge';
@@ -7,7 +7,7 @@ import { advanceCharge, attemptPayment, type PaymentTerms, type Processed } from
 import { checkDueDate, dateOf } from './due-date';
 import { publishAgreementEvent, publishChargeEvent, type StopActor } from './recurring-events';
 import { RecurringStore } from './recurring-store';
-import type { ChargeInput, DraftInput, InitialChargeInput } from './recurring-validation';
+import type { ChargeInput, DraftInput, InitialChargeInput } from './recurring-request-checks';
 
 /**
  * The Recurring simulator's behaviour: stores what the pure transitions of `agreement.ts`,

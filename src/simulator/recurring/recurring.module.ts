@@ -1,4 +1,4 @@
-import type { SimContext, SimModule } from '../context';
+import type { SimContext, SimModule } from '../simulator-context';
 import { agreementRoutes } from './agreements.routes';
 import { chargeRoutes } from './charges.routes';
 import { landingRoutes } from './landing.routes';

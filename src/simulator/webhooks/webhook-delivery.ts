@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { signWebhook } from '../../webhooks/signature';
-import type { SimContext, SimEvent } from '../context';
-import { orderingKey } from './webhook-events';
+import type { SimContext, SimEvent } from '../simulator-context';
+import { orderingKey } from './simulated-webhook-events';
 import type { Registration } from './webhook-registry';
 
 /**

@@ -1,4 +1,4 @@
-import type { SimContext, SimModule } from '../context';
+import type { SimContext, SimModule } from '../simulator-context';
 import type { Route } from '../http';
 import { WebhookDeliverer } from './webhook-delivery';
 import { WebhookRegistry } from './webhook-registry';

@@ -1,6 +1,6 @@
 import { conformanceViolations } from '../../support/conformance';
 import { startTestSimulator, type TestSimulator } from '../../support/simulator';
-import type { SimEvent } from '../../../src/simulator/context';
+import type { SimEvent } from '../../../src/simulator/simulator-context';
 import {
   PAYMENTS,
   approve,

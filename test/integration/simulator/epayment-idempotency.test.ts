@@ -1,6 +1,6 @@
 import type { MerchantConfig } from '../../../src/config/config';
 import { SIMULATOR_MERCHANT } from '../../../src/config/config';
-import type { SimEvent } from '../../../src/simulator/context';
+import type { SimEvent } from '../../../src/simulator/simulator-context';
 import { conformanceViolations } from '../../support/conformance';
 import { startTestSimulator, type TestSimulator } from '../../support/simulator';
 import { PAYMENTS, approve, authorized, cancel, create, createBody, errorCode, eventNames, modify, newReference, recordEvents, snapshot } from './epayment-support';

@@ -1,5 +1,5 @@
 import { SIMULATOR_MERCHANT, type MerchantConfig } from '../../../src/config/config';
-import type { SimEvent } from '../../../src/simulator/context';
+import type { SimEvent } from '../../../src/simulator/simulator-context';
 import { startTestSimulator, type TestSimulator } from '../../support/simulator';
 import {
   AGREEMENTS, accept, activeAgreement, cancelCharge, chargesPath, createCharge, draft, draftBody, eventsFor, expectErrorV3, getAgreement, getCharge,

@@ -1,4 +1,4 @@
-import type { SimEvent } from '../../../src/simulator/context';
+import type { SimEvent } from '../../../src/simulator/simulator-context';
 import { startTestSimulator, type TestSimulator } from '../../support/simulator';
 import {
   AGREEMENTS, activeAgreement, advanceDays, cancelCharge, chargeBody, chargeOp, chargesPath, createCharge, draftBody, eventsFor, expectErrorV3, getAgreement,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SimEvent } from '../../../src/simulator/context';
+import type { SimEvent } from '../../../src/simulator/simulator-context';
 import type { CallOptions, CallResult, TestSimulator } from '../../support/simulator';
 
 /** Small helpers shared by the Recurring simulator integration tests. */

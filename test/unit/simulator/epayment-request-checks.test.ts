@@ -5,7 +5,7 @@ import {
   validateForceApprove,
   validateIdempotencyKey,
   validateModification,
-} from '../../../src/simulator/epayment/payment-validation';
+} from '../../../src/simulator/epayment/epayment-request-checks';
 
 /** Create-payment validation with Vipps' codes (REFERENCE §5, §7.1); pure, no HTTP. */
 

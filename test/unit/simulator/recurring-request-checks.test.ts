@@ -1,4 +1,4 @@
-import { isAllowedUrl, validateCharge, validateDraft, validatePatch } from '../../../src/simulator/recurring/recurring-validation';
+import { isAllowedUrl, validateCharge, validateDraft, validatePatch } from '../../../src/simulator/recurring/recurring-request-checks';
 import { problemOf } from './recurring-fixtures';
 
 /** Request rules of REFERENCE §10.1, §10.3, §10.4 that are easiest to see without HTTP. */

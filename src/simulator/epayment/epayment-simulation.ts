@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { randomDigits, type SimContext } from '../context';
+import { randomDigits, type SimContext } from '../simulator-context';
 import { epaymentProblem } from '../problems';
 import { approve, expireIfDue, reject, releaseIfDue, type OpContext, type OpOutcome, type OpSuccess, type Payment } from './payment';
 import type { PaymentStore } from './payment-store';
@@ -12,7 +12,7 @@ export type UserAction = 'APPROVE' | 'REJECT';
  * one webhook event per appended event (DESIGN habit 9: publish after storing). Shared by the API
  * routes, the landing page, the simulated user and the clock.
  */
-export class PaymentService {
+export class EpaymentSimulation {
   constructor(
     private readonly ctx: SimContext,
     readonly store: PaymentStore,

@@ -4,7 +4,7 @@ import type { MerchantConfig } from '../config/config';
 import type { Logger } from '../log/logger';
 import { problemFor, TokenAuthority } from './auth';
 import { controlModule } from './control';
-import { SimContext, type SimModule } from './context';
+import { SimContext, type SimModule } from './simulator-context';
 import { epaymentModule } from './epayment/epayment.module';
 import { matchRoute, type Route, type SimRequest, type SimResponse } from './http';
 import { receiptsModule } from './order-management/receipts.module';
