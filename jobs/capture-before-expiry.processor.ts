@@ -44,7 +44,7 @@ async function reservationOf(services: Services, data: CaptureBeforeExpiryData):
     };
   }
   if (!agreementId || !chargeId) return null;
-  const charge = await services.recurringTracker.observeCharge(msn, agreementId, chargeId);
+  const charge = await services.recurringReader.refreshCharge(msn, agreementId, chargeId);
   if (!charge || chargeCapturable(charge) === 0) return null;
   return {
     name: `charge ${chargeId} of agreement ${agreementId}`,

@@ -7,7 +7,7 @@ import type { PollChargeData } from '../src/queues/queues';
 export function pollChargeProcessor(services: Services) {
   return async (job: Job<PollChargeData>, token?: string): Promise<string> => {
     const { msn, agreementId, chargeId } = job.data;
-    const charge = await services.recurringTracker.observeCharge(msn, agreementId, chargeId);
+    const charge = await services.recurringReader.refreshCharge(msn, agreementId, chargeId);
     if (!charge) return 'unknown to Vipps';
     const delay = nextChargePollDelay(charge, Date.now());
     if (delay === null) return charge.status;

@@ -1,12 +1,13 @@
 import type { Services } from '../src/app/services';
+import type { ChargeKey } from '../src/recurring/recurring-cache';
 
 const BATCH = 200;
 
 /**
  * Recreates jobs that should exist (DESIGN §5): a capture-before-expiry job for every
- * authorized payment with money left, a poll for every payment still CREATED and every
- * agreement still PENDING. Job ids are
- * deterministic, so jobs that exist are left as they are.
+ * authorized payment and reserved Recurring charge with money left, a poll for every payment
+ * still CREATED and every agreement still PENDING. Job ids are deterministic, so jobs that exist
+ * are left as they are.
  */
 export function sweeperProcessor(services: Services) {
   return async (): Promise<string> => {
@@ -39,7 +40,24 @@ export function sweeperProcessor(services: Services) {
         if (agreement) await services.jobs.pollAgreement(agreement, 0);
       }
       restored += agreements.length;
+      restored += await restoreChargeDeadlines(services, merchant.msn);
     }
-    return `checked ${restored} payments and agreements`;
+    return `checked ${restored} payments, agreements and reserved charges`;
   };
+}
+
+/** The capture-before-expiry job of every reserved charge in the registry's index, a page at a time. */
+async function restoreChargeDeadlines(services: Services, msn: string): Promise<number> {
+  let checked = 0;
+  let after: ChargeKey | null = null;
+  for (;;) {
+    const keys = await services.recurringRegistry.reservedCharges(msn, after, BATCH);
+    // Cached charges cost nothing; the others are read from Vipps (and leave the index when no longer reserved).
+    for (const charge of await services.recurringReader.loadCharges(keys)) {
+      if (charge) await services.jobs.scheduleChargeCaptureDeadline(charge);
+    }
+    checked += keys.length;
+    after = keys.at(-1) ?? null;
+    if (keys.length < BATCH || !after) return checked;
+  }
 }

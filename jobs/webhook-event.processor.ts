@@ -14,12 +14,15 @@ export function webhookEventProcessor(services: Services) {
       return payment ? payment.state : 'unknown to Vipps';
     }
     if (agreementId && chargeId) {
-      const charge = await services.recurringTracker.observeCharge(msn, agreementId, chargeId);
+      const charge = await services.recurringReader.refreshCharge(msn, agreementId, chargeId);
       return charge ? charge.status : 'unknown to Vipps';
     }
     if (agreementId) {
-      const agreement = await services.recurringTracker.observeAgreement(msn, agreementId);
-      return agreement ? agreement.status : 'unknown to Vipps';
+      const agreement = await services.recurringReader.refreshAgreement(msn, agreementId);
+      if (!agreement) return 'unknown to Vipps';
+      // Activation, a stop and expiry change the agreement's charges too.
+      await services.recurringReader.refreshChargeList(msn, agreementId);
+      return agreement.status;
     }
     return 'no resource to read';
   };

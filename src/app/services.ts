@@ -13,8 +13,10 @@ import { PaymentRegistry } from '../payments/payment-registry';
 import { progressVersion } from '../payments/payment-version';
 import { PaymentService } from '../payments/payment.service';
 import type { AgreementRecord, ChargeRecord } from '../recurring/recurring-record';
-import { RecurringTracker } from '../recurring/recurring-tracker';
+import { RecurringRegistry } from '../recurring/recurring-registry';
 import { agreementVersion, chargeVersion } from '../recurring/recurring-versions';
+import { AgreementStore } from '../recurring/agreement-store';
+import { ChargeStore } from '../recurring/charge-store';
 import { AgreementLinks } from '../agreement-page/agreement-links';
 import { AgreementService } from '../recurring/agreement.service';
 import { ChargeService } from '../recurring/charge.service';
@@ -38,7 +40,7 @@ export interface Services {
   jobs: JobScheduler;
   paymentReader: PaymentReader;
   paymentRegistry: PaymentRegistry;
-  recurringTracker: RecurringTracker;
+  recurringRegistry: RecurringRegistry;
   payments: PaymentService;
   statusTokens: StatusTokens;
   recurringReader: RecurringReader;
@@ -76,31 +78,28 @@ export function createServices(deps: ServiceDeps): Services {
   const paymentReader = new PaymentReader(vipps.epayment, paymentCache, paymentRegistry, log, paymentChanged);
   const ledger = new IdempotencyLedger(redis, keys, log);
   const recurringCache = new RecurringCache(redis, keys, log);
-  const recurringReader = new RecurringReader(vipps.recurring, recurringCache);
   const recurringRunner = new RecurringRunner(ledger, log);
   const statusTokens = new StatusTokens(config.signingSecret);
   const agreementLinks = new AgreementLinks(config.signingSecret, config.publicUrl, redis, keys, log);
 
-  /** Agreements and charges: published once per stored change (each charge on its own topic and its agreement's). */
-  // A failed announcement is logged, never turned into an error of an operation that is done.
+  /**
+   * After an agreement's or charge's change is stored (by its store, whoever read it): keep its
+   * jobs current, then tell subscribers once, a charge on its own topic and its agreement's.
+   */
   const agreementChanged = async (a: AgreementRecord): Promise<void> => {
-    try {
-      await live.publishOnce(topics.agreement(a.merchantSerialNumber, a.agreementId), agreementVersion(a), a);
-      await jobs.pollAgreement(a);
-    } catch (error) {
-      log.warn({ err: error, agreementId: a.agreementId }, 'could not announce an agreement change');
-    }
+    await jobs.pollAgreement(a);
+    await live.publishOnce(topics.agreement(a.merchantSerialNumber, a.agreementId), agreementVersion(a), a);
   };
   const chargeChanged = async (c: ChargeRecord): Promise<void> => {
-    try {
-      const published = await live.publishOnce(topics.charge(c.merchantSerialNumber, c.agreementId, c.chargeId), chargeVersion(c), c);
-      if (published) await live.publish(topics.charge(c.merchantSerialNumber, c.agreementId), c);
-      await jobs.pollCharge(c);
-      await jobs.scheduleChargeCaptureDeadline(c);
-    } catch (error) {
-      log.warn({ err: error, chargeId: c.chargeId }, 'could not announce a charge change');
-    }
+    await jobs.pollCharge(c);
+    await jobs.scheduleChargeCaptureDeadline(c);
+    const published = await live.publishOnce(topics.charge(c.merchantSerialNumber, c.agreementId, c.chargeId), chargeVersion(c), c);
+    if (published) await live.publish(topics.charge(c.merchantSerialNumber, c.agreementId), c);
   };
+  const recurringRegistry = new RecurringRegistry(redis, keys);
+  const agreementStore = new AgreementStore(recurringRegistry, recurringCache, log, agreementChanged);
+  const chargeStore = new ChargeStore(recurringRegistry, recurringCache, log, chargeChanged);
+  const recurringReader = new RecurringReader(vipps.recurring, recurringCache, agreementStore, chargeStore);
 
   return {
     config,
@@ -112,12 +111,12 @@ export function createServices(deps: ServiceDeps): Services {
     jobs,
     paymentReader,
     paymentRegistry,
-    recurringTracker: new RecurringTracker(recurringReader, recurringCache, agreementChanged, chargeChanged),
+    recurringRegistry,
     payments: new PaymentService(vipps.epayment, vipps.orderManagement, paymentReader, ledger, log, statusTokens),
     statusTokens,
     recurringReader,
-    agreements: new AgreementService(vipps.recurring, recurringReader, recurringRunner, agreementLinks, agreementChanged, chargeChanged),
-    charges: new ChargeService(vipps.recurring, recurringReader, recurringRunner, chargeChanged),
+    agreements: new AgreementService(vipps.recurring, recurringReader, recurringRunner, agreementLinks),
+    charges: new ChargeService(vipps.recurring, recurringReader, recurringRunner),
     agreementLinks,
     webhookReceiver: new WebhookReceiver(redis, keys, jobs, new URL(config.publicUrl).host, log),
     close: async () => {

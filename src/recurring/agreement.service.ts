@@ -3,13 +3,9 @@ import type { AgreementLinks } from '../agreement-page/agreement-links';
 import type { DraftAgreementRequest, PatchAgreementRequest } from '../vipps/api-types';
 import type { RecurringClient } from '../vipps/recurring-client';
 import type { RecurringReader } from './recurring-reader';
-import type { AgreementRecord, ChargeRecord } from './recurring-record';
+import type { AgreementRecord } from './recurring-record';
 import type { RecurringOutcome, RecurringRunner } from './recurring-run';
 import { checkAgreementId, checkCreateAgreement, checkStopAgreement, checkUpdateAgreement, type CreateAgreementCheck, type UpdateAgreementCheck } from './recurring-validation';
-
-/** Called after an agreement (or charge) changed, once its new state is stored (subscriptions, jobs). */
-export type AgreementChanged = (a: AgreementRecord) => Promise<void>;
-export type ChargeChanged = (c: ChargeRecord) => Promise<void>;
 
 export interface CreateAgreementCommand extends CreateAgreementCheck {
   idempotencyKey: string;
@@ -22,7 +18,8 @@ export type UpdateAgreementCommand = UpdateAgreementCheck;
 /**
  * Agreement mutations: create (with an optional initial charge), update and stop. Each one checks
  * the input and the fresh Vipps state first, sends with the caller's idempotency key, reads the
- * agreement back (Vipps answers PATCH with 204/202 and no body) and writes it through the cache.
+ * agreement back (Vipps answers PATCH with 204/202 and no body) and stores it (which announces
+ * what moved).
  */
 export class AgreementService {
   constructor(
@@ -30,8 +27,6 @@ export class AgreementService {
     private readonly reader: RecurringReader,
     private readonly runner: RecurringRunner,
     private readonly links: AgreementLinks,
-    private readonly changed: AgreementChanged,
-    private readonly chargeChanged: ChargeChanged,
   ) {}
 
   create(msn: string, cmd: CreateAgreementCommand): Promise<RecurringOutcome> {
@@ -51,15 +46,8 @@ export class AgreementService {
         const created = await this.vipps.createAgreement(msn, body, cmd.idempotencyKey);
         if (usesOurPage) await this.links.remember(msn, cmd.idempotencyKey, created.agreementId);
         const agreement = await this.reader.refreshAgreement(msn, created.agreementId);
-        if (agreement) await this.changed(agreement);
         const chargeId = created.chargeId ?? null;
-        if (chargeId) {
-          const charge = await this.reader.refreshCharge(msn, created.agreementId, chargeId);
-          if (charge) {
-            await this.reader.rememberNewCharge(charge);
-            await this.chargeChanged(charge);
-          }
-        }
+        if (chargeId) await this.reader.refreshCharge(msn, created.agreementId, chargeId);
         return {
           agreementId: created.agreementId,
           chargeId,
@@ -120,13 +108,11 @@ export class AgreementService {
 
   /**
    * Store what Vipps now says. After a stop the charges changed too (cancelled by Vipps): one
-   * listing refreshes them all; listeners may hear of unchanged charges and must tolerate it.
+   * listing refreshes them all.
    */
   private async readBack(msn: string, agreementId: string, withCharges: boolean): Promise<void> {
-    const agreement = await this.reader.refreshAgreement(msn, agreementId);
-    if (agreement) await this.changed(agreement);
-    if (!withCharges) return;
-    for (const charge of await this.reader.refreshChargeList(msn, agreementId)) await this.chargeChanged(charge);
+    await this.reader.refreshAgreement(msn, agreementId);
+    if (withCharges) await this.reader.refreshChargeList(msn, agreementId);
   }
 }
 

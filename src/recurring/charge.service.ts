@@ -1,7 +1,6 @@
 import { ErrorCode, userError } from '../common/error-code';
 import type { CreateChargeRequest } from '../vipps/api-types';
 import type { RecurringClient } from '../vipps/recurring-client';
-import type { ChargeChanged } from './agreement.service';
 import type { RecurringReader } from './recurring-reader';
 import type { ChargeRecord, TransactionType } from './recurring-record';
 import type { RecurringOutcome, RecurringRunner } from './recurring-run';
@@ -23,15 +22,14 @@ const describe = (c: ChargeRecord, given: string | null | undefined) => (given ?
 /**
  * Charge mutations. Each one: checks the input and the fresh Vipps state (amounts, due date and
  * retry rules, what is left to capture or refund), sends with the caller's idempotency key,
- * reads the charge back (capture, cancel and refund answer 204/202 without a body) and writes it
- * through the cache.
+ * reads the charge back (capture, cancel and refund answer 204/202 without a body) and stores it
+ * (which announces what moved).
  */
 export class ChargeService {
   constructor(
     private readonly vipps: RecurringClient,
     private readonly reader: RecurringReader,
     private readonly runner: RecurringRunner,
-    private readonly changed: ChargeChanged,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -56,11 +54,7 @@ export class ChargeService {
         // The spec leaves chargeId optional; with an orderId the charge id is the orderId.
         const chargeId = created.chargeId ?? cmd.orderId;
         if (!chargeId) throw new Error('Vipps created a charge without telling its id');
-        const charge = await this.reader.refreshCharge(msn, agreementId, chargeId);
-        if (charge) {
-          await this.reader.rememberNewCharge(charge);
-          await this.changed(charge);
-        }
+        await this.reader.refreshCharge(msn, agreementId, chargeId);
         return { agreementId, chargeId, errors: [] };
       },
     });
@@ -112,8 +106,7 @@ export class ChargeService {
       },
       act: async (body) => {
         await send(body);
-        const charge = await this.reader.refreshCharge(msn, agreementId, chargeId);
-        if (charge) await this.changed(charge);
+        await this.reader.refreshCharge(msn, agreementId, chargeId);
         return { agreementId, chargeId, errors: [] };
       },
     });

@@ -1,6 +1,8 @@
 import { concurrencyLimit, SingleFlight } from '../common/concurrency';
 import type { RecurringClient } from '../vipps/recurring-client';
 import { VippsInvalidRequestError, VippsNotFoundError } from '../vipps/errors';
+import type { AgreementStore } from './agreement-store';
+import type { ChargeStore } from './charge-store';
 import type { AgreementKey, ChargeKey, RecurringCache } from './recurring-cache';
 import { agreementFromVipps, chargeFromVipps } from './recurring-mapper';
 import { type AgreementRecord, type AgreementStatus, type ChargeRecord } from './recurring-record';
@@ -15,7 +17,8 @@ const keyOf = (...parts: string[]) => parts.join('\u0000');
 
 /**
  * Reads agreements and charges: cache first (one MGET per batch), Vipps for misses (bounded
- * concurrency, one call per thing however many ask at once), written back to the cache.
+ * concurrency, one call per thing however many ask at once). What Vipps says goes to the
+ * agreement and charge stores, which cache it and announce what moved, whoever asked.
  * `refresh*` always asks Vipps: mutations, the agreement page and pollers use them.
  */
 export class RecurringReader {
@@ -28,6 +31,8 @@ export class RecurringReader {
   constructor(
     private readonly vipps: RecurringClient,
     private readonly cache: RecurringCache,
+    private readonly agreements: AgreementStore,
+    private readonly charges: ChargeStore,
   ) {}
 
   async loadAgreements(keys: readonly AgreementKey[]): Promise<(AgreementRecord | null)[]> {
@@ -73,7 +78,7 @@ export class RecurringReader {
         const body = await notFoundAsNull(() => this.vipps.getAgreement(msn, agreementId));
         if (!body) return null;
         const record = agreementFromVipps(msn, body);
-        await this.storeAgreement(record);
+        await this.agreements.store(record);
         return record;
       }),
     );
@@ -85,13 +90,13 @@ export class RecurringReader {
         const body = await notFoundAsNull(() => this.vipps.getCharge(msn, agreementId, chargeId));
         if (!body) return null;
         const record = chargeFromVipps(msn, body);
-        await this.cache.putCharges([record]);
+        await this.charges.store(record);
         return record;
       }),
     );
   }
 
-  /** List an agreement's charges at Vipps (following continuation tokens) and cache them all. */
+  /** List an agreement's charges at Vipps (following continuation tokens) and store them all. */
   refreshChargeList(msn: string, agreementId: string): Promise<ChargeRecord[]> {
     return this.chargeListFlights.run(keyOf(msn, agreementId), () =>
       this.limit(async () => {
@@ -105,21 +110,10 @@ export class RecurringReader {
           if (!continuationToken) break;
         }
         const [agreement] = await this.cache.getAgreements([{ msn, agreementId }]);
-        await Promise.all([this.cache.putCharges(records), this.cache.putChargeList({ msn, agreementId }, records.map((c) => c.chargeId), agreement ?? null)]);
+        await this.charges.storeListed({ msn, agreementId }, records, agreement ?? null);
         return records;
       }),
     );
-  }
-
-  /** Keep an agreement we now know the state of, and keep the cached status lists in step. */
-  async storeAgreement(a: AgreementRecord): Promise<void> {
-    await this.cache.putAgreements([a]);
-    await this.cache.moveInAgreementLists(a);
-  }
-
-  /** A charge we just created (and read, so cached) joins its agreement's cached charge list. */
-  rememberNewCharge(c: ChargeRecord): Promise<void> {
-    return this.cache.addToChargeList({ msn: c.merchantSerialNumber, agreementId: c.agreementId }, c.chargeId);
   }
 
   private async listAgreements(msn: string, status: AgreementStatus): Promise<string[]> {
@@ -129,10 +123,8 @@ export class RecurringReader {
       records.push(...page.items.map((a) => agreementFromVipps(msn, a)));
       if (page.items.length < LIST_PAGE_SIZE) break;
     }
-    await this.cache.putAgreements(records);
-    const ids = records.map((a) => a.agreementId);
-    await this.cache.putAgreementList(msn, status, ids);
-    return ids;
+    await this.agreements.storeListed(msn, status, records);
+    return records.map((a) => a.agreementId);
   }
 }
 

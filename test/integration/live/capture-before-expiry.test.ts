@@ -5,6 +5,7 @@ import { startTestApi, type TestApi } from '../../support/api';
 import { expectEventually } from '../../support/eventually';
 import { registerWebhooks, removeQueues, startTestWorker, type TestWorker } from '../../support/live';
 import { approve, createPayment, simView } from '../payments/payment-support';
+import { accept, createAgreement } from '../recurring/recurring-support';
 
 /**
  * Capture before the reservation expires (merchant policy CAPTURE), with a real worker in this
@@ -101,6 +102,27 @@ describe('capture before expiry', () => {
 
     expect(await sweeperProcessor(worker.services)()).toMatch(/^checked \d+ /);
     const restored = await captureJob(payment.reference);
+    expect(restored?.data).toEqual(original?.data);
+    expect(await restored?.getState()).toBe('delayed');
+  });
+
+  it('the sweeper restores the deleted deadline job of a reserved Recurring charge', async () => {
+    const { agreement } = await createAgreement(api, { initialCharge: { amount: 6_000, description: 'First box', transactionType: 'RESERVE_CAPTURE' } });
+    await accept(api, agreement.agreementId);
+    const [charge] = (await api.sim.call('GET', `/recurring/v3/agreements/${agreement.agreementId}/charges`)).body;
+    expect(charge).toMatchObject({ status: 'RESERVED', currency: 'NOK' });
+    const chargeId = charge.id as string;
+    const chargeJob = () => api.services.jobs.queue(QueueName.CaptureBeforeExpiry).getJob(jobIds.captureCharge('123456', agreement.agreementId, chargeId));
+    const original = await expectEventually(async () => {
+      const found = await chargeJob();
+      expect(found).toBeDefined();
+      return found;
+    });
+    await original?.remove();
+    expect(await chargeJob()).toBeUndefined();
+
+    expect(await sweeperProcessor(worker.services)()).toMatch(/^checked \d+ /);
+    const restored = await chargeJob();
     expect(restored?.data).toEqual(original?.data);
     expect(await restored?.getState()).toBe('delayed');
   });

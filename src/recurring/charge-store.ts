@@ -1,0 +1,37 @@
+import type { Logger } from '../log/logger';
+import type { AgreementKey, RecurringCache } from './recurring-cache';
+import type { AgreementRecord, ChargeRecord } from './recurring-record';
+import type { RecurringRegistry } from './recurring-registry';
+import { storeThenAnnounce } from './store-then-announce';
+
+/** Called once a charge's change is stored (subscriptions, jobs). */
+export type ChargeChanged = (c: ChargeRecord) => Promise<void>;
+
+/**
+ * Where every charge read from Vipps is kept, whoever read it: a query, a mutation, a poll, a
+ * webhook, the agreement page, a list refresh. Each change is announced once (see
+ * `storeThenAnnounce`); the registry also keeps the merchant's index of reserved charges.
+ */
+export class ChargeStore {
+  constructor(
+    private readonly registry: RecurringRegistry,
+    private readonly cache: RecurringCache,
+    private readonly log: Logger,
+    private readonly changed: ChargeChanged,
+  ) {}
+
+  /** One charge; one we did not know of (just created, say) joins its agreement's cached list. */
+  store(c: ChargeRecord): Promise<void> {
+    const agreement = { msn: c.merchantSerialNumber, agreementId: c.agreementId };
+    return this.steps([c], () => Promise.all([this.cache.putCharges([c]), this.cache.addToChargeList(agreement, c.chargeId)]));
+  }
+
+  /** All charges of an agreement, as Vipps listed them, with the list of their ids. */
+  storeListed(key: AgreementKey, records: readonly ChargeRecord[], agreement: AgreementRecord | null): Promise<void> {
+    return this.steps(records, () => Promise.all([this.cache.putCharges(records), this.cache.putChargeList(key, records.map((c) => c.chargeId), agreement)]));
+  }
+
+  private steps(records: readonly ChargeRecord[], write: () => Promise<unknown>): Promise<void> {
+    return storeThenAnnounce(records, { record: (c) => this.registry.recordCharge(c), write, announce: this.changed, log: this.log });
+  }
+}
