@@ -6,13 +6,16 @@ const BATCH = 200;
 /**
  * Recreates jobs that should exist (DESIGN §5): a capture-before-expiry job for every
  * authorized payment and reserved Recurring charge with money left, a poll for every payment
- * still CREATED and every agreement still PENDING. Job ids are deterministic, so jobs that exist
- * are left as they are.
+ * still CREATED and every agreement still PENDING; and first records the payments of creates that
+ * were never recorded. Job ids are deterministic, so jobs that exist are left as they are.
  */
 export function sweeperProcessor(services: Services) {
   return async (): Promise<string> => {
     let restored = 0;
     for (const merchant of services.config.vipps.merchants) {
+      // First the creates whose payment was never recorded (Redis failed after Vipps made it):
+      // recorded now, they are followed below like the rest.
+      restored += await services.paymentReader.recordIntents(merchant.msn);
       for (const state of ['AUTHORIZED', 'CREATED'] as const) {
         let after: { createdAtMs: number; reference: string } | null = null;
         for (;;) {

@@ -25,6 +25,7 @@ import { RecurringReader } from '../recurring/recurring-reader';
 import { RecurringRunner } from '../recurring/recurring-run';
 import { StatusTokens } from '../payments/status-tokens';
 import { JobScheduler } from '../queues/job-scheduler';
+import { reportRedisErrors } from '../redis/client';
 import { redisKeys } from '../redis/keys';
 import type { VippsClient } from '../vipps/vipps-client';
 import { WebhookReceiver } from '../webhooks/webhook-receiver';
@@ -66,14 +67,18 @@ export function createServices(deps: ServiceDeps): Services {
   const keys = redisKeys(config.redis.prefix);
   // Its own connection, so counting requests never queues behind cache reads.
   const limiterRedis = redis.duplicate();
+  reportRedisErrors(limiterRedis, log, 'rate limiter');
   const live = new LiveUpdates(redis, deps.subscriber, keys, log);
   const jobs = new JobScheduler(redis, config.redis.prefix, config.capture.marginSeconds, log);
   const paymentRegistry = new PaymentRegistry(redis, keys);
   const paymentCache = new PaymentCache(redis, keys, log);
-  /** After a payment's new state is stored: tell subscribers once, and keep its jobs current. */
+  /**
+   * After a payment's new state is stored: keep its jobs current, then tell subscribers once. The
+   * jobs first: they are what finds the next change, and a failed publish must not skip them.
+   */
   const paymentChanged = async (p: PaymentRecord): Promise<void> => {
-    await live.publishOnce(topics.payment(p.merchantSerialNumber, p.reference), progressVersion(p), p);
     await jobs.followPayment(p);
+    await live.publishOnce(topics.payment(p.merchantSerialNumber, p.reference), progressVersion(p), p);
   };
   const paymentReader = new PaymentReader(vipps.epayment, paymentCache, paymentRegistry, log, paymentChanged);
   const ledger = new IdempotencyLedger(redis, keys, log);

@@ -36,6 +36,8 @@ export class JobScheduler {
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new Queue(name, { connection: this.connection, prefix: bullPrefix(this.redisPrefix), defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      // The connection's own failures are reported where it is made (reportRedisErrors).
+      queue.on('error', (error) => this.log.debug({ queue: name, error: error.message }, 'queue connection error'));
       this.queues.set(name, queue);
     }
     return queue;
