@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Services } from '../src/app/services';
 import { SYSTEM_CAPTURE_ACTOR } from '../src/audit/audit-entry';
-import { outcomeOf } from '../src/audit/audit-mutation';
 import { ErrorCode } from '../src/common/error-code';
 import { capturable, captureDeadline } from '../src/payments/payment-rules';
 import { capturable as chargeCapturable, captureDeadline as chargeCaptureDeadline } from '../src/recurring/charge-rules';
@@ -40,7 +39,7 @@ async function reservationOf(services: Services, data: CaptureBeforeExpiryData):
       capturable: capturable(payment),
       currency: payment.amount.currency,
       deadline: captureDeadline(payment),
-      capture: (key) => services.payments.capture(msn, reference, null, key),
+      capture: (key) => services.payments.capture(SYSTEM_CAPTURE_ACTOR, msn, reference, null, key),
     };
   }
   if (!agreementId || !chargeId) return null;
@@ -51,7 +50,7 @@ async function reservationOf(services: Services, data: CaptureBeforeExpiryData):
     capturable: chargeCapturable(charge),
     currency: charge.currency,
     deadline: chargeCaptureDeadline(charge),
-    capture: (key) => services.charges.capture(msn, agreementId, chargeId, null, null, key),
+    capture: (key) => services.charges.capture(SYSTEM_CAPTURE_ACTOR, msn, agreementId, chargeId, null, null, key),
   };
 }
 
@@ -74,19 +73,8 @@ export function captureBeforeExpiryProcessor(services: Services) {
     }
     const target = job.data.reference ?? `${job.data.agreementId}/${job.data.chargeId}`;
     const key = autoCaptureKey(msn, target);
+    // Audited by the mutation frame, as SYSTEM_CAPTURE_ACTOR.
     const outcome = await reservation.capture(key);
-    const { reference = null, agreementId = null, chargeId = null } = job.data;
-    await services.audit.record({
-      actor: SYSTEM_CAPTURE_ACTOR,
-      operation: reference ? 'capturePayment' : 'captureCharge',
-      msn,
-      reference,
-      agreementId,
-      chargeId,
-      amount: { value: reservation.capturable, currency: reservation.currency },
-      idempotencyKey: key,
-      outcome: outcomeOf(outcome.errors),
-    });
     const error = outcome.errors[0];
     if (!error) return 'captured';
     if (RETRYABLE.has(error.code)) throw new Error(`automatic capture not confirmed: ${error.code}`);

@@ -1,3 +1,4 @@
+import { AGREEMENT_PAGE_ACTOR } from '../audit/audit-entry';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Services } from '../app/services';
@@ -44,7 +45,7 @@ async function route(services: Services, req: IncomingMessage, res: ServerRespon
   if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
   // One key per agreement: a double click or a resubmitted form is a replay, not a second stop.
   const key = `page-stop-${createHash('sha256').update(`${target.msn}:${target.agreementId}`).digest('base64url').slice(0, 30)}`;
-  const outcome = await services.agreements.stop(target.msn, target.agreementId, key);
+  const outcome = await services.agreements.stop(AGREEMENT_PAGE_ACTOR, target.msn, target.agreementId, key);
   // The stop has just read the agreement from Vipps (before and after) and cached it.
   const [agreement] = await services.recurringReader.loadAgreements([target]);
   if (!agreement) return notFound();

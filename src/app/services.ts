@@ -83,7 +83,8 @@ export function createServices(deps: ServiceDeps): Services {
   const paymentReader = new PaymentReader(vipps.epayment, paymentCache, paymentRegistry, log, paymentChanged);
   const ledger = new IdempotencyLedger(redis, keys, log);
   const recurringCache = new RecurringCache(redis, keys, log);
-  const recurringRunner = new RecurringRunner(ledger, log);
+  const audit = new AuditLog(redis, keys, log);
+  const recurringRunner = new RecurringRunner(ledger, log, audit);
   const statusTokens = new StatusTokens(config.signingSecret);
   const agreementLinks = new AgreementLinks(config.signingSecret, config.publicUrl, redis, keys, log);
 
@@ -111,13 +112,13 @@ export function createServices(deps: ServiceDeps): Services {
     log,
     authenticator: new Authenticator(config.apiKeys, config.signingSecret),
     rateLimiter: new RateLimiter(limiterRedis, keys, config.graphql.rateLimitPerMinute, log),
-    audit: new AuditLog(redis, keys, log),
+    audit,
     live,
     jobs,
     paymentReader,
     paymentRegistry,
     recurringRegistry,
-    payments: new PaymentService(vipps.epayment, vipps.orderManagement, paymentReader, ledger, log, statusTokens),
+    payments: new PaymentService(vipps.epayment, vipps.orderManagement, paymentReader, ledger, log, statusTokens, audit),
     statusTokens,
     recurringReader,
     agreements: new AgreementService(vipps.recurring, recurringReader, recurringRunner, agreementLinks),

@@ -8,7 +8,9 @@ export const AUDITED_OPERATIONS = [
   'capturePayment',
   'refundPayment',
   'cancelPayment',
+  'addPaymentReceipt',
   'createAgreement',
+  'updateAgreement',
   'stopAgreement',
   'createCharge',
   'captureCharge',
@@ -19,6 +21,20 @@ export type AuditOperation = (typeof AUDITED_OPERATIONS)[number];
 
 /** The worker's automatic capture before a reservation expires (`jobs/capture-before-expiry.processor.ts`). */
 export const SYSTEM_CAPTURE_ACTOR = 'system:capture-before-expiry';
+/** The customer pressing Stop on the agreement page (`/agreements/manage/<token>`). */
+export const AGREEMENT_PAGE_ACTOR = 'customer:agreement-page';
+
+/**
+ * Who an operation is done for, as the audit log names them: an API key's configured id, or
+ * `system:<job>`, or `customer:<page>`. Services take it from their caller and the mutation frame
+ * writes it; a status token acts on nothing.
+ */
+export type Actor = string;
+
+/** `OK`, or the code of the first error the operation ended with. */
+export function outcomeOf(errors: readonly { code: string }[]): string {
+  return errors[0]?.code ?? 'OK';
+}
 
 export interface AuditRecord {
   /** The API key's configured id, or `system:<job>` for the worker. */

@@ -26,6 +26,8 @@ export interface IdempotentSpec<B, O> {
   explain: (error: VippsError, decided: B | null) => UserErrorData;
   /** For the log line when Vipps did not confirm, e.g. `{ operation: 'capture', reference }`. */
   about: Record<string, unknown>;
+  /** Writes the audit entry of an outcome: every outcome but a replay, which was audited when it happened. */
+  audit: (outcome: O) => Promise<void>;
 }
 
 /**
@@ -33,9 +35,16 @@ export interface IdempotentSpec<B, O> {
  * `IdempotencyLedger`): a replay answers the stored outcome, another input with the same key is a
  * conflict, a decided request is stored before it is sent so a retry after a crash or a timeout
  * re-sends exactly it, refusals (ours and Vipps') are kept as `UserError`s, and an unconfirmed
- * send stays resumable with the same key.
+ * send stays resumable with the same key. Every outcome but a replay is audited here, once.
  */
 export async function runIdempotent<B, O>(ledger: IdempotencyLedger, log: Logger, spec: IdempotentSpec<B, O>): Promise<O> {
+  const seen = { replay: false };
+  const outcome = await decideAndAct(ledger, log, spec, seen);
+  if (!seen.replay) await spec.audit(outcome);
+  return outcome;
+}
+
+async function decideAndAct<B, O>(ledger: IdempotencyLedger, log: Logger, spec: IdempotentSpec<B, O>, seen: { replay: boolean }): Promise<O> {
   const { msn, key, fingerprint } = spec;
   try {
     checkIdempotencyKey(key);
@@ -49,7 +58,10 @@ export async function runIdempotent<B, O>(ledger: IdempotencyLedger, log: Logger
     if (error instanceof LedgerUnavailableError) return spec.failed(STORE_UNAVAILABLE, 'start');
     throw error;
   }
-  if (begun.kind === 'replay') return begun.outcome;
+  if (begun.kind === 'replay') {
+    seen.replay = true;
+    return begun.outcome;
+  }
   if (begun.kind === 'conflict') return spec.failed(CONFLICT, 'start');
   if (begun.kind === 'in-progress') return spec.failed(IN_PROGRESS, 'start');
   const finish = async (outcome: O): Promise<O> => {

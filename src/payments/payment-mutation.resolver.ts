@@ -1,7 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { merchantForMutation, requireScope } from '../access/caller';
-import type { AuditOperation } from '../audit/audit-entry';
-import { auditMutation } from '../audit/audit-mutation';
 import { UserFacingError } from '../common/error-code';
 import type { GraphQLContext } from '../graphql/context';
 import { UserError } from '../graphql/user-error.type';
@@ -16,8 +14,8 @@ import { Payment } from './payment.type';
 export class PaymentMutationResolver {
   @Mutation(() => CreatePaymentPayload, { description: 'Start a payment. Send the customer to redirectUrl (or wait for the push message).' })
   async createPayment(@Arg('input') input: CreatePaymentInput, @Ctx() ctx: GraphQLContext): Promise<CreatePaymentPayload> {
-    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) =>
-      ctx.services.payments.create(msn, {
+    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) =>
+      ctx.services.payments.create(actor, msn, {
         idempotencyKey: input.idempotencyKey,
         amount: input.amount,
         reference: input.reference,
@@ -31,7 +29,6 @@ export class PaymentMutationResolver {
         appendStatusToken: input.appendStatusToken ?? false,
       }),
     );
-    await audit(ctx, 'createPayment', { ...outcome, reference: outcome.reference ?? input.reference ?? null }, input.idempotencyKey, input.amount);
     const payload = await paymentPayload(ctx, outcome);
     const ok = outcome.errors.length === 0 && payload.payment;
     return Object.assign(new CreatePaymentPayload(), payload, {
@@ -42,41 +39,38 @@ export class PaymentMutationResolver {
 
   @Mutation(() => PaymentPayload, { description: 'Capture reserved money: the given amount, or all that is left.' })
   async capturePayment(@Arg('input') input: CapturePaymentInput, @Ctx() ctx: GraphQLContext): Promise<PaymentPayload> {
-    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) =>
-      ctx.services.payments.capture(msn, input.reference, input.amount ?? null, input.idempotencyKey),
+    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) =>
+      ctx.services.payments.capture(actor, msn, input.reference, input.amount ?? null, input.idempotencyKey),
     );
-    await audit(ctx, 'capturePayment', { ...outcome, reference: outcome.reference ?? input.reference }, input.idempotencyKey, input.amount);
     return paymentPayload(ctx, outcome);
   }
 
   @Mutation(() => PaymentPayload, { description: 'Refund captured money: the given amount, or all that is refundable.' })
   async refundPayment(@Arg('input') input: RefundPaymentInput, @Ctx() ctx: GraphQLContext): Promise<PaymentPayload> {
-    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) =>
-      ctx.services.payments.refund(msn, input.reference, input.amount ?? null, input.idempotencyKey),
+    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) =>
+      ctx.services.payments.refund(actor, msn, input.reference, input.amount ?? null, input.idempotencyKey),
     );
-    await audit(ctx, 'refundPayment', { ...outcome, reference: outcome.reference ?? input.reference }, input.idempotencyKey, input.amount);
     return paymentPayload(ctx, outcome);
   }
 
   @Mutation(() => PaymentPayload, { description: 'Cancel a payment not yet approved, or release what is left of a reservation.' })
   async cancelPayment(@Arg('input') input: CancelPaymentInput, @Ctx() ctx: GraphQLContext): Promise<PaymentPayload> {
-    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) =>
-      ctx.services.payments.cancel(msn, input.reference, input.onlyIfNotApproved ?? false, input.idempotencyKey),
+    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) =>
+      ctx.services.payments.cancel(actor, msn, input.reference, input.onlyIfNotApproved ?? false, input.idempotencyKey),
     );
-    await audit(ctx, 'cancelPayment', { ...outcome, reference: outcome.reference ?? input.reference }, input.idempotencyKey, null);
     return paymentPayload(ctx, outcome);
   }
 
   @Mutation(() => PaymentPayload, { description: 'Attach a receipt the customer sees in the app (once per payment).' })
   async addPaymentReceipt(@Arg('input') input: AddPaymentReceiptInput, @Ctx() ctx: GraphQLContext): Promise<PaymentPayload> {
-    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) =>
-      ctx.services.payments.addReceipt(msn, input.reference, toReceipt(input.receipt)),
+    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) =>
+      ctx.services.payments.addReceipt(actor, msn, input.reference, toReceipt(input.receipt)),
     );
     return paymentPayload(ctx, outcome);
   }
 }
 
-async function withMerchant(ctx: GraphQLContext, requested: string | null | undefined, act: (msn: string) => Promise<PaymentOutcome>): Promise<PaymentOutcome & { msn?: string }> {
+async function withMerchant(ctx: GraphQLContext, requested: string | null | undefined, act: (msn: string, actor: string) => Promise<PaymentOutcome>): Promise<PaymentOutcome & { msn?: string }> {
   const caller = requireScope(ctx.caller, 'payments:write');
   let msn: string;
   try {
@@ -85,14 +79,9 @@ async function withMerchant(ctx: GraphQLContext, requested: string | null | unde
     if (error instanceof UserFacingError) return { reference: null, errors: [error.error] };
     throw error;
   }
-  return { ...(await act(msn)), msn };
+  return { ...(await act(msn, caller.keyId)), msn };
 }
 
-type Located = PaymentOutcome & { msn?: string };
-
-function audit(ctx: GraphQLContext, operation: AuditOperation, outcome: Located, idempotencyKey: string, requested: { value: number; currency: string } | null | undefined): Promise<void> {
-  return auditMutation(ctx, { operation, msn: outcome.msn, reference: outcome.reference, amount: outcome.amount ?? requested ?? null, idempotencyKey }, outcome.errors);
-}
 
 async function paymentPayload(ctx: GraphQLContext, outcome: PaymentOutcome & { msn?: string }): Promise<PaymentPayload> {
   const key = outcome.msn && outcome.reference ? { msn: outcome.msn, reference: outcome.reference } : null;

@@ -1,3 +1,5 @@
+import { outcomeOf, type Actor, type AuditOperation } from '../audit/audit-entry';
+import type { AuditLog } from '../audit/audit-log';
 import { ErrorCode, UserFacingError, type UserErrorData } from '../common/error-code';
 import { IdempotencyLedger, ledgerFingerprint } from '../common/idempotency-ledger';
 import { runIdempotent } from '../common/idempotent-run';
@@ -39,6 +41,14 @@ export interface CreatePaymentCommand {
   appendStatusToken?: boolean | null;
 }
 
+/** What the audit entry of an operation names before its outcome is known. */
+interface Audited {
+  actor: Actor;
+  operation: AuditOperation;
+  reference: string | null;
+  amount: { value: number; currency: string } | null;
+}
+
 /** A Vipps write we decided on: what to send, so a retry can send exactly the same. */
 interface Decided<B> {
   body: B;
@@ -59,12 +69,14 @@ export class PaymentService {
     private readonly ledger: IdempotencyLedger,
     private readonly log: Logger,
     private readonly statusTokens: StatusTokens,
+    private readonly audit: AuditLog,
   ) {}
 
-  async create(msn: string, cmd: CreatePaymentCommand): Promise<PaymentOutcome> {
+  async create(actor: Actor, msn: string, cmd: CreatePaymentCommand): Promise<PaymentOutcome> {
     const reference = cmd.reference ?? null;
+    const audited = { actor, operation: 'createPayment' as const, reference, amount: cmd.amount };
     // A create that fails made no payment: its payload names none (not one that already had the reference).
-    return this.run(msn, cmd.idempotencyKey, 'create', cmd, null, async () => {
+    return this.run(audited, msn, cmd.idempotencyKey, 'create', cmd, null, async () => {
       checkCreatePayment({
         amount: cmd.amount,
         reference,
@@ -104,29 +116,35 @@ export class PaymentService {
     });
   }
 
-  capture(msn: string, reference: string, amount: RequestedAmount | null, idempotencyKey: string): Promise<PaymentOutcome> {
-    return this.modify(msn, reference, idempotencyKey, 'capture', { amount }, (p) => {
+  capture(actor: Actor, msn: string, reference: string, amount: RequestedAmount | null, idempotencyKey: string): Promise<PaymentOutcome> {
+    return this.modify({ actor, operation: 'capturePayment', reference, amount }, msn, reference, idempotencyKey, 'capture', { amount }, (p) => {
       const value = checkCapture(p, amount);
       return { modificationAmount: { value, currency: p.amount.currency } };
     }, (body) => this.vipps.capturePayment(msn, reference, body, idempotencyKey));
   }
 
-  refund(msn: string, reference: string, amount: RequestedAmount | null, idempotencyKey: string): Promise<PaymentOutcome> {
-    return this.modify(msn, reference, idempotencyKey, 'refund', { amount }, (p) => {
+  refund(actor: Actor, msn: string, reference: string, amount: RequestedAmount | null, idempotencyKey: string): Promise<PaymentOutcome> {
+    return this.modify({ actor, operation: 'refundPayment', reference, amount }, msn, reference, idempotencyKey, 'refund', { amount }, (p) => {
       const value = checkRefund(p, amount);
       return { modificationAmount: { value, currency: p.amount.currency } };
     }, (body) => this.vipps.refundPayment(msn, reference, body, idempotencyKey));
   }
 
-  cancel(msn: string, reference: string, onlyIfNotApproved: boolean, idempotencyKey: string): Promise<PaymentOutcome> {
-    return this.modify(msn, reference, idempotencyKey, 'cancel', { onlyIfNotApproved }, (p) => {
+  cancel(actor: Actor, msn: string, reference: string, onlyIfNotApproved: boolean, idempotencyKey: string): Promise<PaymentOutcome> {
+    return this.modify({ actor, operation: 'cancelPayment', reference, amount: null }, msn, reference, idempotencyKey, 'cancel', { onlyIfNotApproved }, (p) => {
       checkCancel(p, onlyIfNotApproved);
       return onlyIfNotApproved ? { cancelTransactionOnly: true } : {};
     }, (body) => this.vipps.cancelPayment(msn, reference, body, idempotencyKey));
   }
 
-  /** Attach an Order Management receipt (once per payment, as Vipps allows). */
-  async addReceipt(msn: string, reference: string, receipt: Receipt): Promise<PaymentOutcome> {
+  /** Attach an Order Management receipt (once per payment, as Vipps allows). Audited, with no idempotency key. */
+  async addReceipt(actor: Actor, msn: string, reference: string, receipt: Receipt): Promise<PaymentOutcome> {
+    const outcome = await this.sendReceipt(msn, reference, receipt);
+    await this.audit.record({ actor, operation: 'addPaymentReceipt', msn, reference, idempotencyKey: '', outcome: outcomeOf(outcome.errors) });
+    return outcome;
+  }
+
+  private async sendReceipt(msn: string, reference: string, receipt: Receipt): Promise<PaymentOutcome> {
     try {
       checkReference(reference, ['input', 'reference']);
       const payment = await this.reader.refresh(msn, reference);
@@ -144,6 +162,7 @@ export class PaymentService {
   }
 
   private modify<B>(
+    audited: Audited,
     msn: string,
     reference: string,
     idempotencyKey: string,
@@ -154,7 +173,7 @@ export class PaymentService {
   ): Promise<PaymentOutcome> {
     let current: PaymentRecord | undefined;
     const subject = REFERENCE_PATTERN.test(reference) ? reference : null;
-    return this.run(msn, idempotencyKey, operation, { reference, ...input }, subject, async () => {
+    return this.run(audited, msn, idempotencyKey, operation, { reference, ...input }, subject, async () => {
       checkReference(reference, ['input', 'reference']);
       const payment = await this.reader.refresh(msn, reference);
       if (!payment) throw new UserFacingError(notFound(reference));
@@ -172,6 +191,7 @@ export class PaymentService {
 
   /** Payments in the idempotent frame (`runIdempotent`): how outcomes and failures read. */
   private run<B>(
+    audited: Audited,
     msn: string,
     key: string,
     operation: string,
@@ -195,6 +215,16 @@ export class PaymentService {
       explain: (error, decided) =>
         decided ? explainVippsFailure(error, paymentForErrors(), { operation, reference: sentReference(decided.body) }) : explainVippsFailure(error),
       about: { operation, reference },
+      audit: (outcome) =>
+        this.audit.record({
+          actor: audited.actor,
+          operation: audited.operation,
+          msn,
+          reference: outcome.reference ?? audited.reference,
+          amount: outcome.amount ?? audited.amount ?? null,
+          idempotencyKey: key,
+          outcome: outcomeOf(outcome.errors),
+        }),
     });
   }
 

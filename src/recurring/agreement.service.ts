@@ -1,3 +1,4 @@
+import type { Actor } from '../audit/audit-entry';
 import { ErrorCode, userError } from '../common/error-code';
 import type { AgreementLinks } from '../agreement-page/agreement-links';
 import type { DraftAgreementRequest, PatchAgreementRequest } from '../vipps/api-types';
@@ -29,9 +30,12 @@ export class AgreementService {
     private readonly links: AgreementLinks,
   ) {}
 
-  create(msn: string, cmd: CreateAgreementCommand): Promise<RecurringOutcome> {
+  create(actor: Actor, msn: string, cmd: CreateAgreementCommand): Promise<RecurringOutcome> {
     const usesOurPage = cmd.merchantAgreementUrl == null;
     return this.runner.run<DraftAgreementRequest>({
+      actor,
+      audited: 'createAgreement',
+      amount: cmd.initialCharge ? { value: cmd.initialCharge.amount, currency: cmd.pricing.currency } : null,
       msn,
       key: cmd.idempotencyKey,
       operation: 'create-agreement',
@@ -58,8 +62,11 @@ export class AgreementService {
     });
   }
 
-  update(msn: string, agreementId: string, cmd: UpdateAgreementCommand, idempotencyKey: string): Promise<RecurringOutcome> {
+  update(actor: Actor, msn: string, agreementId: string, cmd: UpdateAgreementCommand, idempotencyKey: string): Promise<RecurringOutcome> {
     return this.runner.run<PatchAgreementRequest>({
+      actor,
+      audited: 'updateAgreement',
+      amount: null,
       msn,
       key: idempotencyKey,
       operation: 'update-agreement',
@@ -79,8 +86,11 @@ export class AgreementService {
   }
 
   /** Final (REFERENCE §10.6): Vipps also cancels the agreement's pending, due and reserved charges. */
-  stop(msn: string, agreementId: string, idempotencyKey: string): Promise<RecurringOutcome> {
+  stop(actor: Actor, msn: string, agreementId: string, idempotencyKey: string): Promise<RecurringOutcome> {
     return this.runner.run<{ status: 'STOPPED' }>({
+      actor,
+      audited: 'stopAgreement',
+      amount: null,
       msn,
       key: idempotencyKey,
       operation: 'stop-agreement',

@@ -1,3 +1,4 @@
+import type { Actor } from '../audit/audit-entry';
 import { ErrorCode, userError } from '../common/error-code';
 import type { CreateChargeRequest } from '../vipps/api-types';
 import type { RecurringClient } from '../vipps/recurring-client';
@@ -16,6 +17,8 @@ export interface RequestedAmount {
   currency: string;
 }
 
+const AUDITED = { capture: 'captureCharge', refund: 'refundCharge', cancel: 'cancelCharge' } as const;
+
 /** Capture and refund bodies need a text the customer sees; the charge's own is the natural default. */
 const describe = (c: ChargeRecord, given: string | null | undefined) => (given ?? c.description).slice(0, 100);
 
@@ -33,8 +36,11 @@ export class ChargeService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  create(msn: string, agreementId: string, cmd: CreateChargeCommand): Promise<RecurringOutcome> {
+  create(actor: Actor, msn: string, agreementId: string, cmd: CreateChargeCommand): Promise<RecurringOutcome> {
     return this.runner.run<CreateChargeRequest>({
+      actor,
+      audited: 'createCharge',
+      amount: cmd.amount,
       msn,
       key: cmd.idempotencyKey,
       operation: 'create-charge',
@@ -60,37 +66,41 @@ export class ChargeService {
     });
   }
 
-  capture(msn: string, agreementId: string, chargeId: string, amount: RequestedAmount | null, description: string | null, idempotencyKey: string): Promise<RecurringOutcome> {
-    return this.modify(msn, agreementId, chargeId, idempotencyKey, 'capture', { amount, description }, (c) => ({ amount: checkCaptureCharge(c, amount), description: describe(c, description) }), (body) =>
+  capture(actor: Actor, msn: string, agreementId: string, chargeId: string, amount: RequestedAmount | null, description: string | null, idempotencyKey: string): Promise<RecurringOutcome> {
+    return this.modify(actor, msn, agreementId, chargeId, idempotencyKey, 'capture', { amount, description }, (c) => ({ amount: checkCaptureCharge(c, amount), description: describe(c, description) }), (body) =>
       this.vipps.captureCharge(msn, agreementId, chargeId, body, idempotencyKey),
     );
   }
 
-  refund(msn: string, agreementId: string, chargeId: string, amount: RequestedAmount | null, description: string | null, idempotencyKey: string): Promise<RecurringOutcome> {
-    return this.modify(msn, agreementId, chargeId, idempotencyKey, 'refund', { amount, description }, (c) => ({ amount: checkRefundCharge(c, amount), description: describe(c, description) }), (body) =>
+  refund(actor: Actor, msn: string, agreementId: string, chargeId: string, amount: RequestedAmount | null, description: string | null, idempotencyKey: string): Promise<RecurringOutcome> {
+    return this.modify(actor, msn, agreementId, chargeId, idempotencyKey, 'refund', { amount, description }, (c) => ({ amount: checkRefundCharge(c, amount), description: describe(c, description) }), (body) =>
       this.vipps.refundCharge(msn, agreementId, chargeId, body, idempotencyKey),
     );
   }
 
   /** Cancel a charge not yet paid, or release the rest of a partly captured reservation. */
-  cancel(msn: string, agreementId: string, chargeId: string, idempotencyKey: string): Promise<RecurringOutcome> {
-    return this.modify(msn, agreementId, chargeId, idempotencyKey, 'cancel', {}, (c) => {
+  cancel(actor: Actor, msn: string, agreementId: string, chargeId: string, idempotencyKey: string): Promise<RecurringOutcome> {
+    return this.modify(actor, msn, agreementId, chargeId, idempotencyKey, 'cancel', {}, (c) => {
       checkCancelCharge(c);
       return {};
     }, () => this.vipps.cancelCharge(msn, agreementId, chargeId, idempotencyKey));
   }
 
   private modify<B>(
+    actor: Actor,
     msn: string,
     agreementId: string,
     chargeId: string,
     idempotencyKey: string,
     operation: 'capture' | 'refund' | 'cancel',
-    input: object,
+    input: { amount?: RequestedAmount | null; description?: string | null },
     decide: (c: ChargeRecord) => B,
     send: (body: B) => Promise<void>,
   ): Promise<RecurringOutcome> {
     return this.runner.run<B>({
+      actor,
+      audited: AUDITED[operation],
+      amount: input.amount ?? null,
       msn,
       key: idempotencyKey,
       operation,

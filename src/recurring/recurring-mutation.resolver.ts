@@ -1,7 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { merchantForMutation, requireScope } from '../access/caller';
-import type { AuditOperation } from '../audit/audit-entry';
-import { auditMutation } from '../audit/audit-mutation';
 import { UserFacingError } from '../common/error-code';
 import type { GraphQLContext } from '../graphql/context';
 import { UserError } from '../graphql/user-error.type';
@@ -22,13 +20,13 @@ import { AgreementPayload, ChargePayload, CreateAgreementPayload } from './recur
 
 type Located = RecurringOutcome & { msn?: string };
 
-/** Thin: pick the merchant, call the agreement or charge service, shape the payload. */
+/** Thin: pick the merchant, call the agreement or charge service (which audits), shape the payload. */
 @Resolver()
 export class RecurringMutationResolver {
   @Mutation(() => CreateAgreementPayload, { description: 'Draft an agreement (optionally with an initial charge). Send the customer to vippsConfirmationUrl.' })
   async createAgreement(@Arg('input') input: CreateAgreementInput, @Ctx() ctx: GraphQLContext): Promise<CreateAgreementPayload> {
-    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) =>
-      ctx.services.agreements.create(msn, {
+    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) =>
+      ctx.services.agreements.create(actor, msn, {
         idempotencyKey: input.idempotencyKey,
         pricing: input.pricing,
         interval: input.interval,
@@ -45,8 +43,6 @@ export class RecurringMutationResolver {
         skipLandingPage: input.skipLandingPage,
       }),
     );
-    const initial = input.initialCharge ? { value: input.initialCharge.amount, currency: input.pricing.currency } : null;
-    await audit(ctx, 'createAgreement', outcome, input.idempotencyKey, initial);
     const payload = await agreementPayload(ctx, outcome);
     return Object.assign(new CreateAgreementPayload(), payload, {
       vippsConfirmationUrl: outcome.errors.length === 0 ? (outcome.vippsConfirmationUrl ?? payload.agreement?.vippsConfirmationUrl ?? null) : null,
@@ -56,56 +52,49 @@ export class RecurringMutationResolver {
   @Mutation(() => AgreementPayload, { description: 'Change price, product texts, suggested max amount, interval or links of an ACTIVE agreement.' })
   async updateAgreement(@Arg('input') input: UpdateAgreementInput, @Ctx() ctx: GraphQLContext): Promise<AgreementPayload> {
     const { merchantSerialNumber, agreementId, idempotencyKey, ...changes } = input;
-    const outcome = await withMerchant(ctx, merchantSerialNumber, (msn) => ctx.services.agreements.update(msn, agreementId, changes, idempotencyKey));
+    const outcome = await withMerchant(ctx, merchantSerialNumber, (msn, actor) => ctx.services.agreements.update(actor, msn, agreementId, changes, idempotencyKey));
     return agreementPayload(ctx, outcome);
   }
 
   @Mutation(() => AgreementPayload, { description: 'Stop an agreement for good; Vipps cancels its pending, due and reserved charges.' })
   async stopAgreement(@Arg('input') input: StopAgreementInput, @Ctx() ctx: GraphQLContext): Promise<AgreementPayload> {
-    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) => ctx.services.agreements.stop(msn, input.agreementId, input.idempotencyKey));
-    await audit(ctx, 'stopAgreement', { ...outcome, agreementId: outcome.agreementId ?? input.agreementId }, input.idempotencyKey, null);
+    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) => ctx.services.agreements.stop(actor, msn, input.agreementId, input.idempotencyKey));
     return agreementPayload(ctx, outcome);
   }
 
   @Mutation(() => ChargePayload, { description: 'Charge an ACTIVE agreement on a due date (RECURRING) or at once (UNSCHEDULED).' })
   async createCharge(@Arg('input') input: CreateChargeInput, @Ctx() ctx: GraphQLContext): Promise<ChargePayload> {
     const { merchantSerialNumber, agreementId, type, ...rest } = input;
-    const outcome = await withMerchant(ctx, merchantSerialNumber, (msn) =>
-      ctx.services.charges.create(msn, agreementId, { ...rest, type: type === 'UNSCHEDULED' ? 'UNSCHEDULED' : 'RECURRING' }),
+    const outcome = await withMerchant(ctx, merchantSerialNumber, (msn, actor) =>
+      ctx.services.charges.create(actor, msn, agreementId, { ...rest, type: type === 'UNSCHEDULED' ? 'UNSCHEDULED' : 'RECURRING' }),
     );
-    await audit(ctx, 'createCharge', { ...outcome, agreementId: outcome.agreementId ?? agreementId }, input.idempotencyKey, input.amount);
     return chargePayload(ctx, outcome);
   }
 
   @Mutation(() => ChargePayload, { description: 'Capture a reserved charge: the given amount, or all that is still reserved.' })
   async captureCharge(@Arg('input') input: CaptureChargeInput, @Ctx() ctx: GraphQLContext): Promise<ChargePayload> {
-    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) =>
-      ctx.services.charges.capture(msn, input.agreementId, input.chargeId, input.amount ?? null, input.description ?? null, input.idempotencyKey),
+    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) =>
+      ctx.services.charges.capture(actor, msn, input.agreementId, input.chargeId, input.amount ?? null, input.description ?? null, input.idempotencyKey),
     );
-    const captured = await chargePayload(ctx, outcome);
-    await audit(ctx, 'captureCharge', located(outcome, input), input.idempotencyKey, input.amount ?? decided(outcome, captured));
-    return captured;
+    return chargePayload(ctx, outcome);
   }
 
   @Mutation(() => ChargePayload, { description: 'Cancel a pending, due or reserved charge, or release the rest of a partly captured one.' })
   async cancelCharge(@Arg('input') input: CancelChargeInput, @Ctx() ctx: GraphQLContext): Promise<ChargePayload> {
-    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) => ctx.services.charges.cancel(msn, input.agreementId, input.chargeId, input.idempotencyKey));
-    await audit(ctx, 'cancelCharge', located(outcome, input), input.idempotencyKey, null);
+    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) => ctx.services.charges.cancel(actor, msn, input.agreementId, input.chargeId, input.idempotencyKey));
     return chargePayload(ctx, outcome);
   }
 
   @Mutation(() => ChargePayload, { description: 'Refund captured money: the given amount, or all that is refundable.' })
   async refundCharge(@Arg('input') input: RefundChargeInput, @Ctx() ctx: GraphQLContext): Promise<ChargePayload> {
-    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn) =>
-      ctx.services.charges.refund(msn, input.agreementId, input.chargeId, input.amount ?? null, input.description ?? null, input.idempotencyKey),
+    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) =>
+      ctx.services.charges.refund(actor, msn, input.agreementId, input.chargeId, input.amount ?? null, input.description ?? null, input.idempotencyKey),
     );
-    const refunded = await chargePayload(ctx, outcome);
-    await audit(ctx, 'refundCharge', located(outcome, input), input.idempotencyKey, input.amount ?? decided(outcome, refunded));
-    return refunded;
+    return chargePayload(ctx, outcome);
   }
 }
 
-async function withMerchant(ctx: GraphQLContext, requested: string | null | undefined, act: (msn: string) => Promise<RecurringOutcome>): Promise<Located> {
+async function withMerchant(ctx: GraphQLContext, requested: string | null | undefined, act: (msn: string, actor: string) => Promise<RecurringOutcome>): Promise<Located> {
   const caller = requireScope(ctx.caller, 'recurring:write');
   let msn: string;
   try {
@@ -114,24 +103,11 @@ async function withMerchant(ctx: GraphQLContext, requested: string | null | unde
     if (error instanceof UserFacingError) return { agreementId: null, chargeId: null, errors: [error.error] };
     throw error;
   }
-  return { ...(await act(msn)), msn };
+  return { ...(await act(msn, caller.keyId)), msn };
 }
 
-function audit(ctx: GraphQLContext, operation: AuditOperation, outcome: Located, idempotencyKey: string, amount: { value: number; currency: string } | null | undefined): Promise<void> {
-  const subject = { operation, msn: outcome.msn, agreementId: outcome.agreementId, chargeId: outcome.chargeId, amount: amount ?? null, idempotencyKey };
-  return auditMutation(ctx, subject, outcome.errors);
-}
 
-/** The charge an operation was about, named by the input when the outcome does not say. */
-function located(outcome: Located, input: { agreementId: string; chargeId: string }): Located {
-  return { ...outcome, agreementId: outcome.agreementId ?? input.agreementId, chargeId: outcome.chargeId ?? input.chargeId };
-}
 
-/** The amount the service decided (all that was left), in the charge's currency. */
-function decided(outcome: Located, payload: ChargePayload): { value: number; currency: string } | null {
-  const currency = payload.charge?.amount.currency;
-  return outcome.decidedAmount != null && currency ? { value: outcome.decidedAmount, currency } : null;
-}
 
 /** A refused or unconfirmed operation keeps its UserError even when the agreement or charge cannot be read now. */
 function unlessRefused(outcome: Located) {

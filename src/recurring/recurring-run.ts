@@ -1,3 +1,5 @@
+import { outcomeOf, type Actor, type AuditOperation } from '../audit/audit-entry';
+import type { AuditLog } from '../audit/audit-log';
 import type { UserErrorData } from '../common/error-code';
 import { ledgerFingerprint, type IdempotencyLedger } from '../common/idempotency-ledger';
 import { runIdempotent } from '../common/idempotent-run';
@@ -15,6 +17,11 @@ export interface RecurringOutcome {
 }
 
 export interface RunSpec<B> {
+  /** Who it is done for, and how the audit log names the operation. */
+  actor: Actor;
+  audited: AuditOperation;
+  /** The money the caller named, when it did; otherwise what was decided is audited. */
+  amount?: { value: number; currency: string } | null;
   msn: string;
   key: string;
   operation: RecurringOperation;
@@ -33,6 +40,7 @@ export class RecurringRunner {
   constructor(
     private readonly ledger: IdempotencyLedger,
     private readonly log: Logger,
+    private readonly audit: AuditLog,
   ) {}
 
   run<B>(spec: RunSpec<B>): Promise<RecurringOutcome> {
@@ -47,8 +55,25 @@ export class RecurringRunner {
       failed: (error, at) => (typeof at === 'object' ? { ...failed(error), decidedAmount: amountOf(at.decided) } : failed(error)),
       explain: (error) => explainRecurringFailure(error, ctx),
       about: { operation: spec.operation, agreementId: spec.agreementId },
+      audit: (outcome) =>
+        this.audit.record({
+          actor: spec.actor,
+          operation: spec.audited,
+          msn: spec.msn,
+          agreementId: outcome.agreementId ?? spec.agreementId,
+          chargeId: outcome.chargeId ?? spec.chargeId ?? null,
+          amount: spec.amount ?? decidedMoney(outcome, ctx),
+          idempotencyKey: spec.key,
+          outcome: outcomeOf(outcome.errors),
+        }),
     });
   }
+}
+
+/** The amount the service decided (all that was left), in the charge's or agreement's currency. */
+function decidedMoney(outcome: RecurringOutcome, ctx: FailureContext): { value: number; currency: string } | null {
+  const currency = ctx.charge?.currency ?? ctx.agreement?.pricing.currency;
+  return outcome.decidedAmount != null && currency ? { value: outcome.decidedAmount, currency } : null;
 }
 
 /** A charge, capture or refund body carries its amount as a number of minor units. */

@@ -1,4 +1,6 @@
 import { startTestApi, type TestApi } from '../../support/api';
+import { AGREEMENT_PAGE_ACTOR } from '../../../src/audit/audit-entry';
+import { activeAgreement, key as recurringKey, UPDATE_AGREEMENT } from '../recurring/recurring-support';
 import { AUDIT_LOG, authorized, CAPTURE, idem, NOK, REFUND } from './security-support';
 
 /**
@@ -43,6 +45,31 @@ describe('audit log', () => {
     const next = await api.gql(AUDIT_LOG, { msn: '123456', reference, first: 1, after: log.data.auditLog.edges[0].cursor }, 'dev');
     expect(next.data.auditLog.edges.map((e: any) => e.node.operation)).toEqual(['capturePayment']);
     expect(next.data.auditLog.pageInfo.hasNextPage).toBe(true);
+  });
+
+  it('keeps what is done outside the money mutations too, each with its actor: an agreement update, the customer stopping on the agreement page, a receipt', async () => {
+    const agreement = await activeAgreement(api, { price: 10000 });
+    const updateKey = recurringKey('upd');
+    const updated = await api.gql(UPDATE_AGREEMENT, { input: { merchantSerialNumber: '123456', agreementId: agreement.agreementId, idempotencyKey: updateKey, price: 12900 } }, 'partner');
+    expect(updated.data.updateAgreement.errors).toEqual([]);
+    // The customer presses Stop on the page the agreement links to (a plain form POST).
+    const page = `${api.url}${new URL(agreement.merchantAgreementUrl).pathname}/stop`;
+    expect((await fetch(page, { method: 'POST', redirect: 'manual' })).status).toBeLessThan(400);
+    const byAgreement = await api.gql(AUDIT_LOG, { msn: '123456', agreementId: agreement.agreementId }, 'dev');
+    const entries = byAgreement.data.auditLog.edges.map((e: any) => e.node);
+    expect(entries.map((e: any) => [e.operation, e.actor, e.outcome])).toEqual([
+      ['stopAgreement', AGREEMENT_PAGE_ACTOR, 'OK'],
+      ['updateAgreement', 'partner', 'OK'],
+      ['createAgreement', 'dev', 'OK'],
+    ]);
+    expect(entries[1].idempotencyKey).toBe(updateKey);
+
+    const reference = await authorized(api, 20000);
+    const receipt = { currency: 'NOK', orderLines: [{ id: 'l1', name: 'Ticket', totalAmount: 20000, totalAmountExcludingTax: 16000, totalTaxAmount: 4000, taxRate: 2500 }] };
+    const added = await api.gql(`mutation($input: AddPaymentReceiptInput!) { addPaymentReceipt(input: $input) { errors { code message } } }`, { input: { reference, receipt } }, 'dev');
+    expect(added.data.addPaymentReceipt.errors).toEqual([]);
+    const byPayment = await api.gql(AUDIT_LOG, { msn: '123456', reference, first: 1 }, 'dev');
+    expect(byPayment.data.auditLog.edges[0].node).toMatchObject({ operation: 'addPaymentReceipt', actor: 'dev', outcome: 'OK' });
   });
 
   it('refuses a key without the support scope', async () => {

@@ -1,5 +1,4 @@
-import { fromStreamFields, STREAM_ID, SYSTEM_CAPTURE_ACTOR, toStreamFields, type AuditRecord } from '../../../src/audit/audit-entry';
-import { outcomeOf } from '../../../src/audit/audit-mutation';
+import { fromStreamFields, outcomeOf, STREAM_ID, SYSTEM_CAPTURE_ACTOR, toStreamFields, type AuditRecord } from '../../../src/audit/audit-entry';
 
 describe('audit entries', () => {
   const at = new Date('2026-03-01T12:00:00.000Z');

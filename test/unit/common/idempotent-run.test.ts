@@ -27,6 +27,11 @@ function ledger(begin: Begin<string, string>, down: 'begin' | 'sending' | null =
 }
 
 const log = createLogger('silent');
+/** What the frame audited, across a test. */
+let audited: string[] = [];
+beforeEach(() => {
+  audited = [];
+});
 const vippsFields = { title: 't', api: 'epayment' as const, method: 'POST', path: '/x' };
 
 function spec(over: Partial<IdempotentSpec<string, string>> = {}): IdempotentSpec<string, string> {
@@ -39,6 +44,7 @@ function spec(over: Partial<IdempotentSpec<string, string>> = {}): IdempotentSpe
     failed: (error, at) => `failed ${error.code} at ${typeof at === 'object' ? `decided ${at.decided}` : at}`,
     explain: (error) => ({ code: ErrorCode.VIPPS_REJECTED, message: String(error.status) }),
     about: {},
+    audit: async (outcome) => void audited.push(outcome),
     ...over,
   };
 }
@@ -110,5 +116,13 @@ describe('the idempotent frame', () => {
     expect(await runIdempotent(whileDeciding.ledger, log, spec({ act, decide }))).toBe('failed STORE_UNAVAILABLE at start');
     expect(whileDeciding.calls).toEqual(['release']);
     expect(acted).toEqual([]);
+  });
+
+  it('audits every outcome once, refusals included, and a replay not again', async () => {
+    await runIdempotent(ledger({ kind: 'new' }).ledger, log, spec());
+    await runIdempotent(ledger({ kind: 'conflict' }).ledger, log, spec());
+    await runIdempotent(ledger({ kind: 'new' }, 'begin').ledger, log, spec());
+    await runIdempotent(ledger({ kind: 'replay', outcome: 'acted on request' }).ledger, log, spec());
+    expect(audited).toEqual(['acted on request', 'failed IDEMPOTENCY_CONFLICT at start', 'failed STORE_UNAVAILABLE at start']);
   });
 });
