@@ -2,9 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { SIMULATOR_MERCHANT } from '../src/config/config';
-import { topics } from '../src/live/live-updates';
 import { memoryAfterGc, serveRpc } from './ipc';
 import { startBenchStack, type BenchStack } from './stack';
+import { paymentTopic } from '../src/payments/payment-topic';
 
 /**
  * The API process of the subscription fan-out benchmark (forked with --expose-gc): the full
@@ -41,7 +41,7 @@ serveRpc({
     // capture's own read of the payment learns of it and publishes AUTHORIZED ahead of the
     // capture's update (every reader announces what it stores), one publish more than the rounds.
     await stack.services.paymentReader.refresh(SIMULATOR_MERCHANT.msn, reference);
-    channel = stack.keys.liveChannel(topics.payment(SIMULATOR_MERCHANT.msn, reference));
+    channel = stack.keys.liveChannel(paymentTopic(SIMULATOR_MERCHANT.msn, reference));
     return { url: stack.url, authorization: stack.authorization, channel };
   },
   memory: () => memoryAfterGc(),

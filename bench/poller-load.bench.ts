@@ -3,7 +3,6 @@ import { loadavg } from 'node:os';
 import type { Redis } from 'ioredis';
 import { createServices } from '../src/app/services';
 import { loadConfig, SIMULATOR_MERCHANT } from '../src/config/config';
-import { topics } from '../src/live/live-updates';
 import { createLogger } from '../src/log/logger';
 import { progressVersion } from '../src/payments/payment-version';
 import type { PaymentRecord } from '../src/payments/payment-record';
@@ -18,6 +17,7 @@ import { forkRpc, type RpcChild } from './ipc';
 import { quantile } from './load';
 import { fmt } from './report';
 import { deleteKeys } from './stack';
+import { paymentTopic } from '../src/payments/payment-topic';
 
 /**
  * Issue 5 (2): PENDING payments (CREATED in Vipps) followed by the real `poll-payment` workers
@@ -201,7 +201,7 @@ async function runVariant(ctx: BenchContext, variant: Variant): Promise<VariantR
     const sampled = Array.from({ length: SAMPLE }, (_, j) => references[Math.floor(((j + 0.5) * PAYMENTS) / SAMPLE)] as string);
     const detectedAt = new Map<string, number>();
     const keys = redisKeys(prefix);
-    const byChannel = new Map(sampled.map((reference) => [keys.liveChannel(topics.payment(msn, reference)), reference]));
+    const byChannel = new Map(sampled.map((reference) => [keys.liveChannel(paymentTopic(msn, reference)), reference]));
     detector.on('message', (channel: string, message: string) => {
       const reference = byChannel.get(channel);
       if (!reference || detectedAt.has(reference)) return;
@@ -241,7 +241,7 @@ async function runVariant(ctx: BenchContext, variant: Variant): Promise<VariantR
         captureGuaranteedUntil: null,
       };
       await services.paymentReader.store(record);
-      await services.live.publishOnce(topics.payment(msn, reference), progressVersion(record), record);
+      await services.live.publishOnce(paymentTopic(msn, reference), progressVersion(record), record);
       await services.jobs.pollPayment(record);
     });
     const seedSeconds = (performance.now() - seedStart) / 1000;

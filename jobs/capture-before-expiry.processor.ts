@@ -20,7 +20,7 @@ export function autoCaptureKey(msn: string, target: string): string {
 }
 
 interface Reservation {
-  /** For messages and the warning event. */
+  /** For the warning's log line. */
   name: string;
   capturable: number;
   currency: string;
@@ -67,7 +67,6 @@ export function captureBeforeExpiryProcessor(services: Services) {
     if (deadline && deadline.getTime() <= Date.now()) return 'deadline already passed';
     const merchant = services.config.vipps.merchants.find((m) => m.msn === msn);
     if (merchant?.capturePolicy !== 'CAPTURE') {
-      await services.live.publish(`capture-warning:${msn}`, { what: reservation.name, capturable: reservation.capturable, deadline: deadline?.toISOString() ?? null });
       services.log.warn({ msn, what: reservation.name, deadline }, 'reservation expires soon and the merchant captures by hand');
       return 'notified';
     }

@@ -1,6 +1,6 @@
-import { Worker, type ConnectionOptions, type Processor } from 'bullmq';
+import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Services } from '../src/app/services';
-import { bullPrefix, QueueName } from '../src/queues/queues';
+import { bullPrefix, QueueName, type JobDataOf } from '../src/queues/queues';
 import { captureBeforeExpiryProcessor } from './capture-before-expiry.processor';
 import { pollAgreementProcessor } from './poll-agreement.processor';
 import { pollChargeProcessor } from './poll-charge.processor';
@@ -24,19 +24,20 @@ export interface RunningWorkers {
 /** Starts one BullMQ worker per queue and schedules the sweeper. */
 export async function startWorkers(services: Services, connection: ConnectionOptions, options: WorkerOptions = {}): Promise<RunningWorkers> {
   const prefix = bullPrefix(services.config.redis.prefix);
-  const make = (name: QueueName, processor: Processor, concurrency: number) => {
-    const worker = new Worker(name, processor, { connection, prefix, concurrency });
+  // A processor must take the data of its queue (JobDataOf): no casts.
+  const make = <N extends QueueName>(name: N, processor: (job: Job<JobDataOf[N]>) => Promise<string>, concurrency: number) => {
+    const worker = new Worker<JobDataOf[N], string>(name, processor, { connection, prefix, concurrency });
     worker.on('failed', (job, error) => services.log.warn({ queue: name, jobId: job?.id, err: error }, 'job failed'));
     worker.on('error', (error) => services.log.error({ queue: name, err: error }, 'worker error'));
     return worker;
   };
   const workers = [
-    make(QueueName.PollPayment, pollPaymentProcessor(services) as Processor, options.pollConcurrency ?? 50),
-    make(QueueName.PollAgreement, pollAgreementProcessor(services) as Processor, 10),
-    make(QueueName.PollCharge, pollChargeProcessor(services) as Processor, 10),
-    make(QueueName.CaptureBeforeExpiry, captureBeforeExpiryProcessor(services) as Processor, 5),
-    make(QueueName.WebhookEvent, webhookEventProcessor(services) as Processor, 20),
-    make(QueueName.Sweeper, sweeperProcessor(services) as Processor, 1),
+    make(QueueName.PollPayment, pollPaymentProcessor(services), options.pollConcurrency ?? 50),
+    make(QueueName.PollAgreement, pollAgreementProcessor(services), 10),
+    make(QueueName.PollCharge, pollChargeProcessor(services), 10),
+    make(QueueName.CaptureBeforeExpiry, captureBeforeExpiryProcessor(services), 5),
+    make(QueueName.WebhookEvent, webhookEventProcessor(services), 20),
+    make(QueueName.Sweeper, sweeperProcessor(services), 1),
   ];
   await services.jobs.queue(QueueName.Sweeper).upsertJobScheduler('sweep', { every: options.sweepEveryMs ?? 5 * 60_000 }, { name: QueueName.Sweeper });
   return {

@@ -4,7 +4,7 @@ import { RateLimiter } from '../access/rate-limiter';
 import { AuditLog } from '../audit/audit-log';
 import { IdempotencyLedger } from '../common/idempotency-ledger';
 import type { Config } from '../config/config';
-import { LiveUpdates, topics } from '../live/live-updates';
+import { LiveUpdates } from '../live/live-updates';
 import type { Logger } from '../log/logger';
 import { PaymentCache } from '../payments/payment-cache';
 import { PaymentReader } from '../payments/payment-reader';
@@ -29,6 +29,8 @@ import { reportRedisErrors } from '../redis/client';
 import { redisKeys } from '../redis/keys';
 import type { VippsClient } from '../vipps/vipps-client';
 import { WebhookReceiver } from '../webhooks/webhook-receiver';
+import { agreementTopic, chargeTopic } from '../recurring/recurring-topics';
+import { paymentTopic } from '../payments/payment-topic';
 
 /** The long-lived parts of the product, wired once per process (API and worker alike). */
 export interface Services {
@@ -78,7 +80,7 @@ export function createServices(deps: ServiceDeps): Services {
    */
   const paymentChanged = async (p: PaymentRecord): Promise<void> => {
     await jobs.followPayment(p);
-    await live.publishOnce(topics.payment(p.merchantSerialNumber, p.reference), progressVersion(p), p);
+    await live.publishOnce(paymentTopic(p.merchantSerialNumber, p.reference), progressVersion(p), p);
   };
   const paymentReader = new PaymentReader(vipps.epayment, paymentCache, paymentRegistry, log, paymentChanged);
   const ledger = new IdempotencyLedger(redis, keys, log);
@@ -94,13 +96,13 @@ export function createServices(deps: ServiceDeps): Services {
    */
   const agreementChanged = async (a: AgreementRecord): Promise<void> => {
     await jobs.pollAgreement(a);
-    await live.publishOnce(topics.agreement(a.merchantSerialNumber, a.agreementId), agreementVersion(a), a);
+    await live.publishOnce(agreementTopic(a.merchantSerialNumber, a.agreementId), agreementVersion(a), a);
   };
   const chargeChanged = async (c: ChargeRecord): Promise<void> => {
     await jobs.pollCharge(c);
     await jobs.scheduleChargeCaptureDeadline(c);
-    const published = await live.publishOnce(topics.charge(c.merchantSerialNumber, c.agreementId, c.chargeId), chargeVersion(c), c);
-    if (published) await live.publish(topics.charge(c.merchantSerialNumber, c.agreementId), c);
+    const published = await live.publishOnce(chargeTopic(c.merchantSerialNumber, c.agreementId, c.chargeId), chargeVersion(c), c);
+    if (published) await live.publish(chargeTopic(c.merchantSerialNumber, c.agreementId), c);
   };
   const recurringRegistry = new RecurringRegistry(redis, keys);
   const agreementStore = new AgreementStore(recurringRegistry, recurringCache, log, agreementChanged);

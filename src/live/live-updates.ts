@@ -23,7 +23,7 @@ export class LiveUpdates {
     subscriber.on('message', (channel: string, message: string) => this.deliver(channel, message));
   }
 
-  async publish(topic: string, payload: unknown): Promise<void> {
+  async publish<T>(topic: Topic<T>, payload: T): Promise<void> {
     await this.publisher.publish(this.keys.liveChannel(topic), JSON.stringify(payload));
   }
 
@@ -31,7 +31,7 @@ export class LiveUpdates {
    * Publish `payload` unless this exact `version` of the topic was already published: a change
    * seen by a poller and a webhook at once reaches each subscriber once.
    */
-  async publishOnce(topic: string, version: string, payload: unknown): Promise<boolean> {
+  async publishOnce<T>(topic: Topic<T>, version: string, payload: T): Promise<boolean> {
     const previous = await this.publisher.set(this.keys.livePublished(topic), version, 'EX', 7 * 86_400, 'GET');
     if (previous === version) return false;
     await this.publish(topic, payload);
@@ -42,7 +42,7 @@ export class LiveUpdates {
    * Follow a topic. Resolves once Redis has confirmed the channel subscription, so an update
    * published after this returns is never missed.
    */
-  async subscribe<T>(topic: string): Promise<AsyncIterableIterator<T>> {
+  async subscribe<T>(topic: Topic<T>): Promise<AsyncIterableIterator<T>> {
     const channel = this.keys.liveChannel(topic);
     let set = this.listeners.get(channel);
     if (!set) {
@@ -83,9 +83,8 @@ export class LiveUpdates {
   }
 }
 
-export const topics = {
-  payment: (msn: string, reference: string) => `payment:${msn}:${reference}`,
-  agreement: (msn: string, agreementId: string) => `agreement:${msn}:${agreementId}`,
-  /** Every charge of an agreement; `chargeId` narrows to one. */
-  charge: (msn: string, agreementId: string, chargeId?: string) => `charge:${msn}:${agreementId}${chargeId ? `:${chargeId}` : ''}`,
-};
+/**
+ * A pub/sub topic and the payload it carries: each domain names its topics (paymentTopic,
+ * agreementTopic, chargeTopic), so publishing or following the wrong payload does not compile.
+ */
+export type Topic<T> = string & { readonly payload?: T };

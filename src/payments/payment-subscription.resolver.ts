@@ -1,10 +1,10 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Root, Subscription, Resolver, type SubscribeResolverData } from 'type-graphql';
 import type { GraphQLContext } from '../graphql/context';
-import { topics } from '../live/live-updates';
 import { Payment } from './payment.type';
 import { paymentKeyFor } from './payment-queries';
 import type { PaymentRecord } from './payment-record';
+import { paymentTopic } from './payment-topic';
 
 interface PaymentUpdatedArgs {
   reference: string;
@@ -19,7 +19,7 @@ async function subscribe({ args, context }: SubscribeResolverData<unknown, Payme
   const key = paymentKeyFor(context.caller, args.reference, args.merchantSerialNumber);
   const known = key ? await context.loaders.payments.payment.load(key) : null;
   if (!key || !known) throw new GraphQLError(`Payment ${args.reference} was not found.`, { extensions: { code: 'NOT_FOUND' } });
-  return context.services.live.subscribe<PaymentRecord>(topics.payment(key.msn, key.reference));
+  return context.services.live.subscribe(paymentTopic(key.msn, key.reference));
 }
 
 @Resolver()

@@ -11,6 +11,7 @@ import {
   jobIds,
   POLL,
   QueueName,
+  type JobDataOf,
   type CaptureBeforeExpiryData,
   type PollAgreementData,
   type PollChargeData,
@@ -108,7 +109,7 @@ export class JobScheduler {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
   }
 
-  private async add(name: QueueName, data: object, jobId: string, delay: number): Promise<void> {
+  private async add<N extends QueueName>(name: N, data: JobDataOf[N], jobId: string, delay: number): Promise<void> {
     try {
       await this.queue(name).add(name, data, { jobId, delay });
     } catch (error) {

@@ -56,6 +56,17 @@ export interface WebhookEventData {
   occurredAt?: string;
 }
 
+/** What each queue's jobs carry: the one place a queue's name meets its data type. */
+export interface JobDataOf {
+  [QueueName.PollPayment]: PollPaymentData;
+  [QueueName.PollAgreement]: PollAgreementData;
+  [QueueName.PollCharge]: PollChargeData;
+  [QueueName.CaptureBeforeExpiry]: CaptureBeforeExpiryData;
+  [QueueName.WebhookEvent]: WebhookEventData;
+  /** The sweeper's repeating job carries nothing. */
+  [QueueName.Sweeper]: Record<string, never>;
+}
+
 /** BullMQ job ids may not contain ':'; MSNs are digits and references [A-Za-z0-9-]. */
 export const jobIds = {
   pollPayment: (msn: string, reference: string) => `poll-payment__${msn}__${reference}`,

@@ -1,11 +1,11 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import type { GraphQLContext } from '../graphql/context';
-import { topics } from '../live/live-updates';
 import { Agreement } from './agreement.type';
 import { Charge } from './charge.type';
 import { agreementKeyFor, chargeKeyFor } from './recurring-queries';
 import type { AgreementRecord, ChargeRecord } from './recurring-record';
+import { agreementTopic, chargeTopic } from './recurring-topics';
 
 interface AgreementArgs {
   agreementId: string;
@@ -22,18 +22,18 @@ async function subscribeAgreement({ args, context }: SubscribeResolverData<unkno
   const key = agreementKeyFor(context.caller, args.agreementId, args.merchantSerialNumber);
   const known = key ? await context.loaders.recurring.agreement.load(key) : null;
   if (!key || !known) throw notFound(`Agreement ${args.agreementId}`);
-  return context.services.live.subscribe<AgreementRecord>(topics.agreement(key.msn, key.agreementId));
+  return context.services.live.subscribe(agreementTopic(key.msn, key.agreementId));
 }
 
 async function subscribeCharge({ args, context }: SubscribeResolverData<unknown, AgreementArgs, GraphQLContext>) {
   const agreementKey = agreementKeyFor(context.caller, args.agreementId, args.merchantSerialNumber);
   const agreement = agreementKey ? await context.loaders.recurring.agreement.load(agreementKey) : null;
   if (!agreementKey || !agreement) throw notFound(`Agreement ${args.agreementId}`);
-  if (!args.chargeId) return context.services.live.subscribe<ChargeRecord>(topics.charge(agreementKey.msn, agreementKey.agreementId));
+  if (!args.chargeId) return context.services.live.subscribe(chargeTopic(agreementKey.msn, agreementKey.agreementId));
   const key = chargeKeyFor(context.caller, args.agreementId, args.chargeId, args.merchantSerialNumber);
   const charge = key ? await context.loaders.recurring.charge.load(key) : null;
   if (!key || !charge) throw notFound(`Charge ${args.chargeId}`);
-  return context.services.live.subscribe<ChargeRecord>(topics.charge(key.msn, key.agreementId, key.chargeId));
+  return context.services.live.subscribe(chargeTopic(key.msn, key.agreementId, key.chargeId));
 }
 
 @Resolver()

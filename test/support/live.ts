@@ -9,7 +9,6 @@ import { startApiServer, type ApiServer } from '../../src/api/server';
 import { createServices, type Services } from '../../src/app/services';
 import { SIMULATOR_MERCHANT } from '../../src/config/config';
 import { buildGraphQLSchema } from '../../src/graphql/schema';
-import { topics } from '../../src/live/live-updates';
 import { createLogger } from '../../src/log/logger';
 import { bullPrefix, QueueName } from '../../src/queues/queues';
 import { apiRedis, workerRedis } from '../../src/redis/client';
@@ -19,6 +18,7 @@ import { WEBHOOK_PATH } from '../../src/webhooks/webhook-events';
 import { ensureWebhooks } from '../../src/webhooks/webhook-registration';
 import { OTHER_MERCHANT, type GqlResult, type TestApi } from './api';
 import { deleteKeys, testRedis, testRedisUrl } from './redis';
+import { paymentTopic } from '../../src/payments/payment-topic';
 
 /**
  * Live-update harness on top of `startTestApi`: BullMQ workers in-process or as a real child
@@ -121,7 +121,7 @@ export async function removeQueues(api: TestApi): Promise<void> {
 
 /** Redis connections subscribed to a payment's live channel (PUBSUB NUMSUB). */
 export async function paymentSubscribers(api: TestApi, reference: string, msn = SIMULATOR_MERCHANT.msn): Promise<number> {
-  const channel = redisKeys(api.config.redis.prefix).liveChannel(topics.payment(msn, reference));
+  const channel = redisKeys(api.config.redis.prefix).liveChannel(paymentTopic(msn, reference));
   const [, count] = (await api.redis.call('PUBSUB', 'NUMSUB', channel)) as [string, number];
   return Number(count);
 }

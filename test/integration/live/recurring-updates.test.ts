@@ -1,10 +1,10 @@
 import { redisKeys } from '../../../src/redis/keys';
-import { topics } from '../../../src/live/live-updates';
 import { jobIds, QueueName } from '../../../src/queues/queues';
 import { startTestApi, type TestApi } from '../../support/api';
 import { expectEventually } from '../../support/eventually';
 import { registerWebhooks, removeQueues, startTestWorker, wsClient, type TestWorker, type TestWsClient } from '../../support/live';
 import { accept, advanceDays, AGREEMENT, CHARGE, createAgreement, CREATE_CHARGE, dueIn, key } from '../recurring/recurring-support';
+import { agreementTopic, chargeTopic } from '../../../src/recurring/recurring-topics';
 
 /**
  * Recurring live updates end to end: real Redis, real BullMQ workers, the simulator. The
@@ -55,8 +55,8 @@ describe('live Recurring updates', () => {
     const { agreement } = await createAgreement(api, { initialCharge: { amount: 4900, description: 'First month', transactionType: 'DIRECT_CAPTURE' } });
     const updates = follow<{ agreementUpdated: { status: string } }>(AGREEMENT_UPDATED, { agreementId: agreement.agreementId });
     const charges = follow<{ chargeUpdated: { status: string; type: string } }>(CHARGE_UPDATED, { agreementId: agreement.agreementId });
-    await expectEventually(async () => expect(await channelSubscribers(topics.agreement('123456', agreement.agreementId))).toBe(1));
-    await expectEventually(async () => expect(await channelSubscribers(topics.charge('123456', agreement.agreementId))).toBe(1));
+    await expectEventually(async () => expect(await channelSubscribers(agreementTopic('123456', agreement.agreementId))).toBe(1));
+    await expectEventually(async () => expect(await channelSubscribers(chargeTopic('123456', agreement.agreementId))).toBe(1));
 
     await accept(api, agreement.agreementId);
     await expectEventually(async () => expect(updates.values.map((v) => v.data.agreementUpdated.status)).toContain('ACTIVE'), { timeoutMs: 12_000 });
@@ -74,7 +74,7 @@ describe('live Recurring updates', () => {
     expect(created.data.createCharge.errors).toEqual([]);
     const chargeId = created.data.createCharge.charge.chargeId as string;
     const charges = follow<{ chargeUpdated: { chargeId: string; status: string } }>(CHARGE_UPDATED, { agreementId: agreement.agreementId });
-    await expectEventually(async () => expect(await channelSubscribers(topics.charge('123456', agreement.agreementId))).toBe(1));
+    await expectEventually(async () => expect(await channelSubscribers(chargeTopic('123456', agreement.agreementId))).toBe(1));
 
     await advanceDays(api, 4);
     await expectEventually(async () => expect(charges.values.map((v) => v.data.chargeUpdated)).toContainEqual({ chargeId, status: 'CHARGED', type: 'RECURRING' }), { timeoutMs: 10_000 });
@@ -85,7 +85,7 @@ describe('live Recurring updates', () => {
     const { agreement } = await createAgreement(api);
     const { agreementId } = agreement;
     const updates = follow<{ agreementUpdated: { status: string } }>(AGREEMENT_UPDATED, { agreementId });
-    await expectEventually(async () => expect(await channelSubscribers(topics.agreement('123456', agreementId))).toBe(1));
+    await expectEventually(async () => expect(await channelSubscribers(agreementTopic('123456', agreementId))).toBe(1));
 
     await accept(api, agreementId);
     await api.redis.del(keys().agreementCache('123456', agreementId));
@@ -108,7 +108,7 @@ describe('live Recurring updates', () => {
     expect(created.data.createCharge.errors).toEqual([]);
     const chargeId = created.data.createCharge.charge.chargeId as string;
     const updates = follow<{ chargeUpdated: { chargeId: string; status: string } }>(ONE_CHARGE_UPDATED, { agreementId, chargeId });
-    await expectEventually(async () => expect(await channelSubscribers(topics.charge('123456', agreementId, chargeId))).toBe(1));
+    await expectEventually(async () => expect(await channelSubscribers(chargeTopic('123456', agreementId, chargeId))).toBe(1));
 
     await advanceDays(api, 4);
     await api.redis.del(keys().chargeCache('123456', agreementId, chargeId));

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { startPrivateRedis, type PrivateRedis } from '../../../src/dev/redis-server';
-import { topics } from '../../../src/live/live-updates';
 import { jobIds, QueueName } from '../../../src/queues/queues';
 import { workerRedis } from '../../../src/redis/client';
 import { redisKeys } from '../../../src/redis/keys';
 import { startTestApi, type TestApi } from '../../support/api';
 import { expectEventually } from '../../support/eventually';
 import { authorized, CANCEL, CAPTURE, CREATE, idem, NO_FAULTS, NOK, ref, REFUND, setFaults, simMoney } from './security-support';
+import { paymentTopic } from '../../../src/payments/payment-topic';
 
 /**
  * Redis stops in the middle of money operations and comes back (AOF on). Whatever happened to
@@ -102,7 +102,7 @@ describe('a Redis outage under money operations', () => {
     const listener: Redis = workerRedis(redis.url);
     const announced: string[] = [];
     try {
-      const channel = redisKeys(api.config.redis.prefix).liveChannel(topics.payment(MSN, midCreate.reference));
+      const channel = redisKeys(api.config.redis.prefix).liveChannel(paymentTopic(MSN, midCreate.reference));
       await listener.subscribe(channel);
       listener.on('message', (_channel, message: string) => void announced.push(JSON.parse(message).state));
       // The sweeper waits a minute before it looks at an intent; its clock is moved on here.
