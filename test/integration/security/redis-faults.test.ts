@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startPrivateRedis, type PrivateRedis } from '../../../src/dev/redis-server';
 import { QueueName } from '../../../src/queues/queues';
-import { startTestApi, type TestApi } from '../../support/api';
+import type { TestApi } from '../../support/api';
 import { expectEventually } from '../../support/eventually';
+import { startRedisDrill, type RedisDrill } from '../../support/redis-drill';
 import { AUDIT_LOG, authorized, CAPTURE, idem, NOK, PAYMENT, simMoney } from './security-support';
 
 /**
@@ -18,19 +15,15 @@ jest.setTimeout(60_000);
 const PAYMENTS = '{ payments(first: 10) { totalCount edges { node { reference state } } } }';
 
 describe('Redis stopped and restarted under a running API', () => {
-  let dataDir: string;
-  let redis: PrivateRedis;
+  let drill: RedisDrill;
   let api: TestApi;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'vg-redis-drill-'));
-    redis = await startPrivateRedis({ dataDir });
-    api = await startTestApi({}, { redisUrl: redis.url });
+    drill = await startRedisDrill('redis-drill');
+    api = drill.api;
   });
   afterAll(async () => {
-    await api?.close();
-    await redis?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await drill?.close();
   });
 
   async function queuedJobs(): Promise<Record<string, string[]>> {
@@ -50,7 +43,7 @@ describe('Redis stopped and restarted under a running API', () => {
     const jobsBefore = await queuedJobs();
     expect(Object.values(jobsBefore).flat().length).toBeGreaterThan(0);
 
-    await redis.stop();
+    await drill.stopRedis();
 
     // Reads go straight to Vipps.
     const startedAt = Date.now();
@@ -76,7 +69,7 @@ describe('Redis stopped and restarted under a running API', () => {
     }
     expect((await simMoney(api, second)).captured).toBe(0);
 
-    redis = await startPrivateRedis({ dataDir, port: redis.port });
+    await drill.startRedis();
 
     await expectEventually(async () => {
       const list = await api.gql(PAYMENTS, {});

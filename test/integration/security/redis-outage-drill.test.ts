@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { startPrivateRedis, type PrivateRedis } from '../../../src/dev/redis-server';
 import { jobIds, QueueName } from '../../../src/queues/queues';
 import { workerRedis } from '../../../src/redis/client';
 import { redisKeys } from '../../../src/redis/keys';
-import { startTestApi, type TestApi } from '../../support/api';
+import type { TestApi } from '../../support/api';
 import { expectEventually } from '../../support/eventually';
+import { startRedisDrill, type RedisDrill } from '../../support/redis-drill';
 import { authorized, CANCEL, CAPTURE, CREATE, idem, NO_FAULTS, NOK, ref, REFUND, setFaults, simMoney } from './security-support';
 import { paymentTopic } from '../../../src/payments/payment-topic';
 
@@ -25,19 +22,15 @@ const PAYMENTS = '{ payments(first: 100) { edges { node { reference } } } }';
 const LATENCY_MS = 2500;
 
 describe('a Redis outage under money operations', () => {
-  let dataDir: string;
-  let redis: PrivateRedis;
+  let drill: RedisDrill;
   let api: TestApi;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'vg-outage-drill-'));
-    redis = await startPrivateRedis({ dataDir });
-    api = await startTestApi({}, { redisUrl: redis.url });
+    drill = await startRedisDrill('outage-drill');
+    api = drill.api;
   });
   afterAll(async () => {
-    await api?.close();
-    await redis?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await drill?.close();
   });
 
   const errorsOf = (result: { data: any }) => (Object.values(result.data ?? {})[0] as { errors: { code: string }[] }).errors.map((e) => e.code);
@@ -66,7 +59,7 @@ describe('a Redis outage under money operations', () => {
     await expectEventually(async () => expect(api.sim.sim.ctx.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/payments/${midway}`)).length).toBeGreaterThan(readsBefore), { timeoutMs: 10_000, intervalMs: 20 });
     const creating = mutate(CREATE, midCreate);
     await new Promise((resolve) => setTimeout(resolve, 400));
-    await redis.stop();
+    await drill.stopRedis();
     // Money moved at Vipps, so the caller is told it did, though we could not record it.
     expect(errorsOf(await capturing)).toEqual([]);
     expect(errorsOf(await creating)).toEqual([]);
@@ -93,13 +86,13 @@ describe('a Redis outage under money operations', () => {
     expect(errorsOf(await mutate(CAPTURE, midCapture))).toEqual(['STORE_UNAVAILABLE']);
     expect(writes()).toBe(writesBefore);
 
-    redis = await startPrivateRedis({ dataDir, port: redis.port });
+    await drill.startRedis();
     await expectEventually(async () => expect((await fetch(`${api.url}/readyz`)).status).toBe(200), { timeoutMs: 15_000, intervalMs: 200 });
 
     // The payment Vipps made while we could not record it: not listed yet; the sweeper finds it
     // from the intent recorded before the create was sent, records it, follows and announces it.
     expect(await listed()).not.toContain(midCreate.reference);
-    const listener: Redis = workerRedis(redis.url);
+    const listener: Redis = workerRedis(drill.redisUrl());
     const announced: string[] = [];
     try {
       const channel = redisKeys(api.config.redis.prefix).liveChannel(paymentTopic(MSN, midCreate.reference));
