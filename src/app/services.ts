@@ -17,7 +17,7 @@ import { RecurringRegistry } from '../recurring/recurring-registry';
 import { agreementVersion, chargeVersion } from '../recurring/recurring-versions';
 import { AgreementStore } from '../recurring/agreement-store';
 import { ChargeStore } from '../recurring/charge-store';
-import { AgreementLinks } from '../agreement-page/agreement-links';
+import { AgreementLinks } from '../recurring/agreement-links';
 import { AgreementService } from '../recurring/agreement.service';
 import { ChargeService } from '../recurring/charge.service';
 import { RecurringCache } from '../recurring/recurring-cache';

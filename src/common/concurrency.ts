@@ -27,7 +27,7 @@ export function concurrencyLimit(max: number): <T>(task: () => Promise<T>) => Pr
 export class SingleFlight<T> {
   private readonly inFlight = new Map<string, Promise<T>>();
 
-  run(key: string, task: () => Promise<T>): Promise<T> {
+  share(key: string, task: () => Promise<T>): Promise<T> {
     const running = this.inFlight.get(key);
     if (running) return running;
     const promise = task().finally(() => this.inFlight.delete(key));

@@ -43,13 +43,13 @@ export class PaymentReader {
 
   /** Read one payment from Vipps and store what we learn; null when Vipps does not know it. */
   refresh(msn: string, reference: string): Promise<PaymentRecord | null> {
-    return this.flights.run(`${msn}\u0000${reference}`, () => this.limit(() => this.fetch(msn, reference)));
+    return this.flights.share(`${msn}\u0000${reference}`, () => this.limit(() => this.fetch(msn, reference)));
   }
 
   async events(p: PaymentRecord): Promise<PaymentEventRecord[]> {
     const cached = await this.cache.getEvents(p.merchantSerialNumber, p.reference);
     if (cached) return cached;
-    return this.eventFlights.run(`${p.merchantSerialNumber}\u0000${p.reference}`, async () => {
+    return this.eventFlights.share(`${p.merchantSerialNumber}\u0000${p.reference}`, async () => {
       const events = (await this.limit(() => this.vipps.getPaymentEvents(p.merchantSerialNumber, p.reference))).map(toEventRecord);
       await this.cache.putEvents(p, events);
       return events;

@@ -76,7 +76,7 @@ export class PaymentService {
     const reference = cmd.reference ?? null;
     const audited = { actor, operation: 'createPayment' as const, reference, amount: cmd.amount };
     // A create that fails made no payment: its payload names none (not one that already had the reference).
-    return this.run(audited, msn, cmd.idempotencyKey, 'create', cmd, null, async () => {
+    return this.runFramed(audited, msn, cmd.idempotencyKey, 'create', cmd, null, async () => {
       checkCreatePayment({
         amount: cmd.amount,
         reference,
@@ -173,7 +173,7 @@ export class PaymentService {
   ): Promise<PaymentOutcome> {
     let current: PaymentRecord | undefined;
     const subject = REFERENCE_PATTERN.test(reference) ? reference : null;
-    return this.run(audited, msn, idempotencyKey, operation, { reference, ...input }, subject, async () => {
+    return this.runFramed(audited, msn, idempotencyKey, operation, { reference, ...input }, subject, async () => {
       checkReference(reference, ['input', 'reference']);
       const payment = await this.reader.refresh(msn, reference);
       if (!payment) throw new UserFacingError(notFound(reference));
@@ -190,7 +190,7 @@ export class PaymentService {
   }
 
   /** Payments in the idempotent frame (`runIdempotent`): how outcomes and failures read. */
-  private run<B>(
+  private runFramed<B>(
     audited: Audited,
     msn: string,
     key: string,

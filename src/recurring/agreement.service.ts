@@ -1,6 +1,6 @@
 import type { Actor } from '../audit/audit-entry';
 import { ErrorCode, userError } from '../common/error-code';
-import type { AgreementLinks } from '../agreement-page/agreement-links';
+import type { AgreementLinks } from './agreement-links';
 import type { DraftAgreementRequest, PatchAgreementRequest } from '../vipps/api-types';
 import type { RecurringClient } from '../vipps/recurring-client';
 import type { RecurringReader } from './recurring-reader';
@@ -32,7 +32,7 @@ export class AgreementService {
 
   create(actor: Actor, msn: string, cmd: CreateAgreementCommand): Promise<RecurringOutcome> {
     const usesOurPage = cmd.merchantAgreementUrl == null;
-    return this.runner.run<DraftAgreementRequest>({
+    return this.runner.mutate<DraftAgreementRequest>({
       actor,
       audited: 'createAgreement',
       amount: cmd.initialCharge ? { value: cmd.initialCharge.amount, currency: cmd.pricing.currency } : null,
@@ -63,7 +63,7 @@ export class AgreementService {
   }
 
   update(actor: Actor, msn: string, agreementId: string, cmd: UpdateAgreementCommand, idempotencyKey: string): Promise<RecurringOutcome> {
-    return this.runner.run<PatchAgreementRequest>({
+    return this.runner.mutate<PatchAgreementRequest>({
       actor,
       audited: 'updateAgreement',
       amount: null,
@@ -87,7 +87,7 @@ export class AgreementService {
 
   /** Final (REFERENCE §10.6): Vipps also cancels the agreement's pending, due and reserved charges. */
   stop(actor: Actor, msn: string, agreementId: string, idempotencyKey: string): Promise<RecurringOutcome> {
-    return this.runner.run<{ status: 'STOPPED' }>({
+    return this.runner.mutate<{ status: 'STOPPED' }>({
       actor,
       audited: 'stopAgreement',
       amount: null,

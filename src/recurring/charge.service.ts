@@ -37,7 +37,7 @@ export class ChargeService {
   ) {}
 
   create(actor: Actor, msn: string, agreementId: string, cmd: CreateChargeCommand): Promise<RecurringOutcome> {
-    return this.runner.run<CreateChargeRequest>({
+    return this.runner.mutate<CreateChargeRequest>({
       actor,
       audited: 'createCharge',
       amount: cmd.amount,
@@ -97,7 +97,7 @@ export class ChargeService {
     decide: (c: ChargeRecord) => B,
     send: (body: B) => Promise<void>,
   ): Promise<RecurringOutcome> {
-    return this.runner.run<B>({
+    return this.runner.mutate<B>({
       actor,
       audited: AUDITED[operation],
       amount: input.amount ?? null,

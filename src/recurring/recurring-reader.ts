@@ -69,11 +69,11 @@ export class RecurringReader {
   async agreementIds(msn: string, status: AgreementStatus): Promise<string[]> {
     const cached = await this.cache.getAgreementList(msn, status);
     if (cached) return cached;
-    return this.agreementListFlights.run(keyOf(msn, status), () => this.listAgreements(msn, status));
+    return this.agreementListFlights.share(keyOf(msn, status), () => this.listAgreements(msn, status));
   }
 
   refreshAgreement(msn: string, agreementId: string): Promise<AgreementRecord | null> {
-    return this.agreementFlights.run(keyOf(msn, agreementId), () =>
+    return this.agreementFlights.share(keyOf(msn, agreementId), () =>
       this.limit(async () => {
         const body = await notFoundAsNull(() => this.vipps.getAgreement(msn, agreementId));
         if (!body) return null;
@@ -85,7 +85,7 @@ export class RecurringReader {
   }
 
   refreshCharge(msn: string, agreementId: string, chargeId: string): Promise<ChargeRecord | null> {
-    return this.chargeFlights.run(keyOf(msn, agreementId, chargeId), () =>
+    return this.chargeFlights.share(keyOf(msn, agreementId, chargeId), () =>
       this.limit(async () => {
         const body = await notFoundAsNull(() => this.vipps.getCharge(msn, agreementId, chargeId));
         if (!body) return null;
@@ -98,7 +98,7 @@ export class RecurringReader {
 
   /** List an agreement's charges at Vipps (following continuation tokens) and store them all. */
   refreshChargeList(msn: string, agreementId: string): Promise<ChargeRecord[]> {
-    return this.chargeListFlights.run(keyOf(msn, agreementId), () =>
+    return this.chargeListFlights.share(keyOf(msn, agreementId), () =>
       this.limit(async () => {
         const records: ChargeRecord[] = [];
         let continuationToken: string | undefined;

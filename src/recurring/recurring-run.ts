@@ -43,7 +43,7 @@ export class RecurringRunner {
     private readonly audit: AuditLog,
   ) {}
 
-  run<B>(spec: RunSpec<B>): Promise<RecurringOutcome> {
+  mutate<B>(spec: RunSpec<B>): Promise<RecurringOutcome> {
     const ctx: FailureContext = { operation: spec.operation };
     const failed = (error: UserErrorData): RecurringOutcome => ({ agreementId: spec.agreementId, chargeId: spec.chargeId ?? null, errors: [error] });
     return runIdempotent<B, RecurringOutcome>(this.ledger, this.log, {

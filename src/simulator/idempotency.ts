@@ -23,7 +23,7 @@ export class IdempotencyStore {
    * Recurring: one per MSN). `replay` may re-render a stored success (ePayment answers with the
    * current state); it is not used for stored errors.
    */
-  run(options: {
+  once(options: {
     scope: string;
     key: string;
     operation: string;

@@ -1,4 +1,4 @@
-import { checkConformance, componentSchemaErrors, conformanceViolations, type ConformanceExchange } from '../../test/support/conformance';
+import { checkConformance, componentSchemaErrors, conformanceViolations, type ConformanceExchange } from '../support/conformance';
 
 function exchange(api: string, routePath: string, method: string, path: string, status: number, body: unknown): ConformanceExchange {
   return { route: { api, path: routePath }, method, path, status, body };

@@ -23,7 +23,7 @@ export function answerIdempotently(
   const key = validateIdempotencyKey(header(req, 'idempotency-key'));
   const name = reference === undefined ? operation : `${operation}:${reference}`;
   const path = reference === undefined ? '/epayment/v1/payments' : `/epayment/v1/payments/${reference}/${operation}`;
-  return store.run({
+  return store.once({
     scope: `epayment:${req.merchant.msn}`,
     key,
     operation: name,

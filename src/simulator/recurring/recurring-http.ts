@@ -17,7 +17,7 @@ const AGREEMENT_ID = /^agr_[A-Za-z0-9]{1,40}$/;
  */
 export function idempotent(ctx: SimContext, req: SimRequest, operation: string, act: (key: string) => SimResponse): SimResponse {
   const key = requireIdempotencyKey(req);
-  return ctx.idempotency.run({
+  return ctx.idempotency.once({
     scope: `recurring:${req.merchant.msn}`,
     key,
     operation,

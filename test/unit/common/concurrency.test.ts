@@ -24,10 +24,10 @@ describe('concurrency helpers', () => {
       await new Promise((resolve) => setImmediate(resolve));
       return 42;
     };
-    const results = await Promise.all([flights.run('a', task), flights.run('a', task), flights.run('b', task)]);
+    const results = await Promise.all([flights.share('a', task), flights.share('a', task), flights.share('b', task)]);
     expect(results).toEqual([42, 42, 42]);
     expect(calls).toBe(2);
-    await flights.run('a', task);
+    await flights.share('a', task);
     expect(calls).toBe(3);
   });
 });

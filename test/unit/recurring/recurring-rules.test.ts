@@ -1,4 +1,4 @@
-import { signAgreementPageToken, verifyAgreementPageToken } from '../../../src/agreement-page/agreement-token';
+import { signAgreementPageToken, verifyAgreementPageToken } from '../../../src/recurring/agreement-token';
 import { priceText } from '../../../src/agreement-page/agreement-page.render';
 import { escapeHtml } from '../../../src/common/escape-html';
 import { signStatusToken, verifyStatusToken } from '../../../src/access/status-token';
