@@ -1,7 +1,9 @@
 import { AGREEMENT_PAGE_ACTOR } from '../audit/audit-entry';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Services } from '../app/services';
+import type { AgreementLinks } from '../recurring/agreement-links';
+import type { AgreementService } from '../recurring/agreement.service';
+import type { RecurringReader } from '../recurring/recurring-reader';
 import { ErrorCode } from '../common/error-code';
 import { renderAgreementPage, renderProblem, renderStopped } from './agreement-page.render';
 
@@ -13,7 +15,14 @@ export const AGREEMENT_PAGE_PREFIX = '/agreements/manage/';
  * only credential (see `agreement-token.ts`), so the page never shows it to third parties
  * (no referrer) and never lets itself be framed or cached.
  */
-export async function handleAgreementPage(services: Services, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+/** What the page needs: the agreement's link, its service and its reader (not the whole services bag). */
+export interface AgreementPageServices {
+  agreementLinks: AgreementLinks;
+  agreements: AgreementService;
+  recurringReader: RecurringReader;
+}
+
+export async function handleAgreementPage(services: AgreementPageServices, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   try {
     await route(services, req, res, path);
   } catch (error) {
@@ -23,7 +32,7 @@ export async function handleAgreementPage(services: Services, req: IncomingMessa
   }
 }
 
-async function route(services: Services, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+async function route(services: AgreementPageServices, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const rest = path.slice(AGREEMENT_PAGE_PREFIX.length);
   const [token, action, extra] = rest.split('/');
   req.resume(); // The form body carries nothing we need; drain it.

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { startProcess, stopOnSignals } from '../app/process';
-import { buildGraphQLSchema } from '../graphql/schema';
+import { buildGraphQLSchema } from './schema/schema';
 import { apiRedis } from '../redis/client';
 import { redisKeys } from '../redis/keys';
 import { WEBHOOK_PATH } from '../webhooks/webhook-events';

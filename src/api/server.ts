@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import { callerKey, type Caller } from '../access/caller';
 import type { Services } from '../app/services';
 import { AGREEMENT_PAGE_PREFIX, handleAgreementPage } from '../agreement-page/agreement-page.route';
-import { createContext, type GraphQLContext } from '../graphql/context';
+import { createContext, type GraphQLContext } from './schema/context';
 import type { Logger } from '../log/logger';
 import { createIde } from '../ide/ide.route';
 import { WEBHOOK_PATH } from '../webhooks/webhook-events';

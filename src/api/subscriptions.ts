@@ -1,6 +1,6 @@
 import { createSourceEventStream, execute, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { callerKey } from '../access/caller';
-import type { GraphQLContext } from '../graphql/context';
+import type { GraphQLContext } from './schema/context';
 
 /**
  * Subscription execution tuned for fan-out: thousands of clients following one payment send the

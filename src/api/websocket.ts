@@ -6,7 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Caller } from '../access/caller';
 import type { Logger } from '../log/logger';
 import type { Services } from '../app/services';
-import { createContext } from '../graphql/context';
+import { createContext } from './schema/context';
 import type { CorsPolicy } from './cors';
 import { withoutSuggestions } from './format-error';
 import type { QueryGate } from './query-gate';

@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { merchantFor, requireScope } from '../access/caller';
 import { pageInfo } from '../graphql/connection';
-import type { GraphQLContext } from '../graphql/context';
+import type { AuditContext } from './audit.context';
 import { pageSize } from '../graphql/paging';
 import { STREAM_ID } from './audit-entry';
 import { AuditEntry, AuditEntryConnection } from './audit-entry.type';
@@ -16,7 +16,7 @@ export class AuditResolver {
     @Arg('agreementId', () => String, { nullable: true }) agreementId: string | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() ctx: GraphQLContext,
+    @Ctx() ctx: AuditContext,
   ): Promise<AuditEntryConnection> {
     const size = pageSize(first);
     if (after != null && !STREAM_ID.test(after)) {

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { merchantForMutation, requireScope } from '../access/caller';
 import { UserFacingError } from '../common/error-code';
-import type { GraphQLContext } from '../graphql/context';
+import type { PaymentContext } from './payment.context';
 import { UserError } from '../graphql/user-error.type';
 import type { Receipt } from '../vipps/api-types';
 import type { PaymentOutcome } from './payment.service';
@@ -13,7 +13,7 @@ import { Payment } from './payment.type';
 @Resolver()
 export class PaymentMutationResolver {
   @Mutation(() => CreatePaymentPayload, { description: 'Start a payment. Send the customer to redirectUrl (or wait for the push message).' })
-  async createPayment(@Arg('input') input: CreatePaymentInput, @Ctx() ctx: GraphQLContext): Promise<CreatePaymentPayload> {
+  async createPayment(@Arg('input') input: CreatePaymentInput, @Ctx() ctx: PaymentContext): Promise<CreatePaymentPayload> {
     const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) =>
       ctx.services.payments.create(actor, msn, {
         idempotencyKey: input.idempotencyKey,
@@ -38,7 +38,7 @@ export class PaymentMutationResolver {
   }
 
   @Mutation(() => PaymentPayload, { description: 'Capture reserved money: the given amount, or all that is left.' })
-  async capturePayment(@Arg('input') input: CapturePaymentInput, @Ctx() ctx: GraphQLContext): Promise<PaymentPayload> {
+  async capturePayment(@Arg('input') input: CapturePaymentInput, @Ctx() ctx: PaymentContext): Promise<PaymentPayload> {
     const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) =>
       ctx.services.payments.capture(actor, msn, input.reference, input.amount ?? null, input.idempotencyKey),
     );
@@ -46,7 +46,7 @@ export class PaymentMutationResolver {
   }
 
   @Mutation(() => PaymentPayload, { description: 'Refund captured money: the given amount, or all that is refundable.' })
-  async refundPayment(@Arg('input') input: RefundPaymentInput, @Ctx() ctx: GraphQLContext): Promise<PaymentPayload> {
+  async refundPayment(@Arg('input') input: RefundPaymentInput, @Ctx() ctx: PaymentContext): Promise<PaymentPayload> {
     const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) =>
       ctx.services.payments.refund(actor, msn, input.reference, input.amount ?? null, input.idempotencyKey),
     );
@@ -54,7 +54,7 @@ export class PaymentMutationResolver {
   }
 
   @Mutation(() => PaymentPayload, { description: 'Cancel a payment not yet approved, or release what is left of a reservation.' })
-  async cancelPayment(@Arg('input') input: CancelPaymentInput, @Ctx() ctx: GraphQLContext): Promise<PaymentPayload> {
+  async cancelPayment(@Arg('input') input: CancelPaymentInput, @Ctx() ctx: PaymentContext): Promise<PaymentPayload> {
     const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) =>
       ctx.services.payments.cancel(actor, msn, input.reference, input.onlyIfNotApproved ?? false, input.idempotencyKey),
     );
@@ -62,7 +62,7 @@ export class PaymentMutationResolver {
   }
 
   @Mutation(() => PaymentPayload, { description: 'Attach a receipt the customer sees in the app (once per payment).' })
-  async addPaymentReceipt(@Arg('input') input: AddPaymentReceiptInput, @Ctx() ctx: GraphQLContext): Promise<PaymentPayload> {
+  async addPaymentReceipt(@Arg('input') input: AddPaymentReceiptInput, @Ctx() ctx: PaymentContext): Promise<PaymentPayload> {
     const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) =>
       ctx.services.payments.addReceipt(actor, msn, input.reference, toReceipt(input.receipt)),
     );
@@ -70,7 +70,7 @@ export class PaymentMutationResolver {
   }
 }
 
-async function withMerchant(ctx: GraphQLContext, requested: string | null | undefined, act: (msn: string, actor: string) => Promise<PaymentOutcome>): Promise<PaymentOutcome & { msn?: string }> {
+async function withMerchant(ctx: PaymentContext, requested: string | null | undefined, act: (msn: string, actor: string) => Promise<PaymentOutcome>): Promise<PaymentOutcome & { msn?: string }> {
   const caller = requireScope(ctx.caller, 'payments:write');
   let msn: string;
   try {
@@ -83,7 +83,7 @@ async function withMerchant(ctx: GraphQLContext, requested: string | null | unde
 }
 
 
-async function paymentPayload(ctx: GraphQLContext, outcome: PaymentOutcome & { msn?: string }): Promise<PaymentPayload> {
+async function paymentPayload(ctx: PaymentContext, outcome: PaymentOutcome & { msn?: string }): Promise<PaymentPayload> {
   const key = outcome.msn && outcome.reference ? { msn: outcome.msn, reference: outcome.reference } : null;
   // A refused or unconfirmed operation keeps its UserError even when the payment cannot be read now.
   const record = key ? await ctx.loaders.payments.payment.load(key).catch((error: unknown) => (outcome.errors.length > 0 ? null : Promise.reject(error))) : null;

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Root, Subscription, Resolver, type SubscribeResolverData } from 'type-graphql';
-import type { GraphQLContext } from '../graphql/context';
+import type { PaymentContext } from './payment.context';
 import { Payment } from './payment.type';
 import { paymentKeyFor } from './payment-queries';
 import type { PaymentRecord } from './payment-record';
@@ -15,7 +15,7 @@ interface PaymentUpdatedArgs {
  * Follow one payment. Authorised when subscribing: an API key with payments:read for its
  * merchant, or that payment's status token. Each stored change arrives once.
  */
-async function subscribe({ args, context }: SubscribeResolverData<unknown, PaymentUpdatedArgs, GraphQLContext>) {
+async function subscribe({ args, context }: SubscribeResolverData<unknown, PaymentUpdatedArgs, PaymentContext>) {
   const key = paymentKeyFor(context.caller, args.reference, args.merchantSerialNumber);
   const known = key ? await context.loaders.payments.payment.load(key) : null;
   if (!key || !known) throw new GraphQLError(`Payment ${args.reference} was not found.`, { extensions: { code: 'NOT_FOUND' } });

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { merchantFor, requireScope } from '../access/caller';
 import { pageInfo } from '../graphql/connection';
-import type { GraphQLContext } from '../graphql/context';
+import type { PaymentContext } from './payment.context';
 import { Payment, PaymentConnection, PaymentEvent, PaymentEventConnection, PaymentState } from './payment.type';
 import { pageSize } from '../graphql/paging';
 import { listPayments, pageEvents, paymentKeyFor } from './payment-queries';
@@ -12,7 +12,7 @@ export class PaymentResolver {
   async payment(
     @Arg('reference') reference: string,
     @Arg('merchantSerialNumber', () => String, { nullable: true }) merchantSerialNumber: string | null,
-    @Ctx() ctx: GraphQLContext,
+    @Ctx() ctx: PaymentContext,
   ): Promise<Payment | null> {
     const key = paymentKeyFor(ctx.caller, reference, merchantSerialNumber);
     const record = key ? await ctx.loaders.payments.payment.load(key) : null;
@@ -25,7 +25,7 @@ export class PaymentResolver {
     @Arg('state', () => [PaymentState], { nullable: true }) state: PaymentState[] | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() ctx: GraphQLContext,
+    @Ctx() ctx: PaymentContext,
   ): Promise<PaymentConnection> {
     const size = pageSize(first);
     const msn = merchantFor(requireScope(ctx.caller, 'payments:read'), merchantSerialNumber);
@@ -41,7 +41,7 @@ export class PaymentResolver {
     @Root() payment: Payment,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() ctx: GraphQLContext,
+    @Ctx() ctx: PaymentContext,
   ): Promise<PaymentEventConnection> {
     const size = pageSize(first);
     const record = await ctx.loaders.payments.payment.load({ msn: payment.merchantSerialNumber, reference: payment.reference });

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { merchantFor, requireScope } from '../access/caller';
 import { pageInfo } from '../graphql/connection';
-import type { GraphQLContext } from '../graphql/context';
+import type { RecurringContext } from './recurring.context';
 import { pageSize } from '../graphql/paging';
 import { Agreement, AgreementConnection } from './agreement.type';
 import { Charge, ChargeConnection } from './charge.type';
@@ -14,7 +14,7 @@ export class AgreementResolver {
   async agreement(
     @Arg('agreementId') agreementId: string,
     @Arg('merchantSerialNumber', () => String, { nullable: true }) merchantSerialNumber: string | null,
-    @Ctx() ctx: GraphQLContext,
+    @Ctx() ctx: RecurringContext,
   ): Promise<Agreement | null> {
     const key = agreementKeyFor(ctx.caller, agreementId, merchantSerialNumber);
     const record = key ? await ctx.loaders.recurring.agreement.load(key) : null;
@@ -27,7 +27,7 @@ export class AgreementResolver {
     @Arg('status', () => AgreementStatus, { nullable: true }) status: AgreementStatus | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() ctx: GraphQLContext,
+    @Ctx() ctx: RecurringContext,
   ): Promise<AgreementConnection> {
     const size = pageSize(first);
     const msn = merchantFor(requireScope(ctx.caller, 'recurring:read'), merchantSerialNumber);
@@ -44,7 +44,7 @@ export class AgreementResolver {
     @Arg('status', () => ChargeStatus, { nullable: true }) status: ChargeStatus | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
-    @Ctx() ctx: GraphQLContext,
+    @Ctx() ctx: RecurringContext,
   ): Promise<ChargeConnection> {
     const size = pageSize(first);
     const charges = await ctx.loaders.recurring.chargesOf.load({ msn: agreement.merchantSerialNumber, agreementId: agreement.agreementId });
@@ -54,7 +54,7 @@ export class AgreementResolver {
   }
 
   @FieldResolver(() => Charge, { nullable: true, description: 'The charge paid when the customer accepted, if the agreement had one.' })
-  async initialCharge(@Root() agreement: Agreement, @Ctx() ctx: GraphQLContext): Promise<Charge | null> {
+  async initialCharge(@Root() agreement: Agreement, @Ctx() ctx: RecurringContext): Promise<Charge | null> {
     const charges = await ctx.loaders.recurring.chargesOf.load({ msn: agreement.merchantSerialNumber, agreementId: agreement.agreementId });
     const initial = charges.find((c) => c.type === 'INITIAL');
     return initial ? Charge.from(initial) : null;

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import type { GraphQLContext } from '../graphql/context';
+import type { RecurringContext } from './recurring.context';
 import { Agreement } from './agreement.type';
 import { Charge } from './charge.type';
 import { chargeKeyFor } from './recurring-queries';
@@ -11,7 +11,7 @@ export class ChargeResolver {
     @Arg('agreementId') agreementId: string,
     @Arg('chargeId') chargeId: string,
     @Arg('merchantSerialNumber', () => String, { nullable: true }) merchantSerialNumber: string | null,
-    @Ctx() ctx: GraphQLContext,
+    @Ctx() ctx: RecurringContext,
   ): Promise<Charge | null> {
     const key = chargeKeyFor(ctx.caller, agreementId, chargeId, merchantSerialNumber);
     const record = key ? await ctx.loaders.recurring.charge.load(key) : null;
@@ -19,7 +19,7 @@ export class ChargeResolver {
   }
 
   @FieldResolver(() => Agreement, { nullable: true, description: 'The agreement this charge belongs to.' })
-  async agreement(@Root() charge: Charge, @Ctx() ctx: GraphQLContext): Promise<Agreement | null> {
+  async agreement(@Root() charge: Charge, @Ctx() ctx: RecurringContext): Promise<Agreement | null> {
     const record = await ctx.loaders.recurring.agreement.load({ msn: charge.merchantSerialNumber, agreementId: charge.agreementId });
     return record ? Agreement.from(record) : null;
   }

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { merchantForMutation, requireScope } from '../access/caller';
 import { UserFacingError } from '../common/error-code';
-import type { GraphQLContext } from '../graphql/context';
+import type { RecurringContext } from './recurring.context';
 import { UserError } from '../graphql/user-error.type';
 import { Agreement } from './agreement.type';
 import { Charge } from './charge.type';
@@ -24,7 +24,7 @@ type Located = RecurringOutcome & { msn?: string };
 @Resolver()
 export class RecurringMutationResolver {
   @Mutation(() => CreateAgreementPayload, { description: 'Draft an agreement (optionally with an initial charge). Send the customer to vippsConfirmationUrl.' })
-  async createAgreement(@Arg('input') input: CreateAgreementInput, @Ctx() ctx: GraphQLContext): Promise<CreateAgreementPayload> {
+  async createAgreement(@Arg('input') input: CreateAgreementInput, @Ctx() ctx: RecurringContext): Promise<CreateAgreementPayload> {
     const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) =>
       ctx.services.agreements.create(actor, msn, {
         idempotencyKey: input.idempotencyKey,
@@ -50,20 +50,20 @@ export class RecurringMutationResolver {
   }
 
   @Mutation(() => AgreementPayload, { description: 'Change price, product texts, suggested max amount, interval or links of an ACTIVE agreement.' })
-  async updateAgreement(@Arg('input') input: UpdateAgreementInput, @Ctx() ctx: GraphQLContext): Promise<AgreementPayload> {
+  async updateAgreement(@Arg('input') input: UpdateAgreementInput, @Ctx() ctx: RecurringContext): Promise<AgreementPayload> {
     const { merchantSerialNumber, agreementId, idempotencyKey, ...changes } = input;
     const outcome = await withMerchant(ctx, merchantSerialNumber, (msn, actor) => ctx.services.agreements.update(actor, msn, agreementId, changes, idempotencyKey));
     return agreementPayload(ctx, outcome);
   }
 
   @Mutation(() => AgreementPayload, { description: 'Stop an agreement for good; Vipps cancels its pending, due and reserved charges.' })
-  async stopAgreement(@Arg('input') input: StopAgreementInput, @Ctx() ctx: GraphQLContext): Promise<AgreementPayload> {
+  async stopAgreement(@Arg('input') input: StopAgreementInput, @Ctx() ctx: RecurringContext): Promise<AgreementPayload> {
     const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) => ctx.services.agreements.stop(actor, msn, input.agreementId, input.idempotencyKey));
     return agreementPayload(ctx, outcome);
   }
 
   @Mutation(() => ChargePayload, { description: 'Charge an ACTIVE agreement on a due date (RECURRING) or at once (UNSCHEDULED).' })
-  async createCharge(@Arg('input') input: CreateChargeInput, @Ctx() ctx: GraphQLContext): Promise<ChargePayload> {
+  async createCharge(@Arg('input') input: CreateChargeInput, @Ctx() ctx: RecurringContext): Promise<ChargePayload> {
     const { merchantSerialNumber, agreementId, type, ...rest } = input;
     const outcome = await withMerchant(ctx, merchantSerialNumber, (msn, actor) =>
       ctx.services.charges.create(actor, msn, agreementId, { ...rest, type: type === 'UNSCHEDULED' ? 'UNSCHEDULED' : 'RECURRING' }),
@@ -72,7 +72,7 @@ export class RecurringMutationResolver {
   }
 
   @Mutation(() => ChargePayload, { description: 'Capture a reserved charge: the given amount, or all that is still reserved.' })
-  async captureCharge(@Arg('input') input: CaptureChargeInput, @Ctx() ctx: GraphQLContext): Promise<ChargePayload> {
+  async captureCharge(@Arg('input') input: CaptureChargeInput, @Ctx() ctx: RecurringContext): Promise<ChargePayload> {
     const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) =>
       ctx.services.charges.capture(actor, msn, input.agreementId, input.chargeId, input.amount ?? null, input.description ?? null, input.idempotencyKey),
     );
@@ -80,13 +80,13 @@ export class RecurringMutationResolver {
   }
 
   @Mutation(() => ChargePayload, { description: 'Cancel a pending, due or reserved charge, or release the rest of a partly captured one.' })
-  async cancelCharge(@Arg('input') input: CancelChargeInput, @Ctx() ctx: GraphQLContext): Promise<ChargePayload> {
+  async cancelCharge(@Arg('input') input: CancelChargeInput, @Ctx() ctx: RecurringContext): Promise<ChargePayload> {
     const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) => ctx.services.charges.cancel(actor, msn, input.agreementId, input.chargeId, input.idempotencyKey));
     return chargePayload(ctx, outcome);
   }
 
   @Mutation(() => ChargePayload, { description: 'Refund captured money: the given amount, or all that is refundable.' })
-  async refundCharge(@Arg('input') input: RefundChargeInput, @Ctx() ctx: GraphQLContext): Promise<ChargePayload> {
+  async refundCharge(@Arg('input') input: RefundChargeInput, @Ctx() ctx: RecurringContext): Promise<ChargePayload> {
     const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) =>
       ctx.services.charges.refund(actor, msn, input.agreementId, input.chargeId, input.amount ?? null, input.description ?? null, input.idempotencyKey),
     );
@@ -94,7 +94,7 @@ export class RecurringMutationResolver {
   }
 }
 
-async function withMerchant(ctx: GraphQLContext, requested: string | null | undefined, act: (msn: string, actor: string) => Promise<RecurringOutcome>): Promise<Located> {
+async function withMerchant(ctx: RecurringContext, requested: string | null | undefined, act: (msn: string, actor: string) => Promise<RecurringOutcome>): Promise<Located> {
   const caller = requireScope(ctx.caller, 'recurring:write');
   let msn: string;
   try {
@@ -117,7 +117,7 @@ function unlessRefused(outcome: Located) {
   };
 }
 
-async function agreementPayload(ctx: GraphQLContext, outcome: Located): Promise<AgreementPayload> {
+async function agreementPayload(ctx: RecurringContext, outcome: Located): Promise<AgreementPayload> {
   const record =
     outcome.msn && outcome.agreementId && isAgreementId(outcome.agreementId)
       ? await ctx.loaders.recurring.agreement.load({ msn: outcome.msn, agreementId: outcome.agreementId }).catch(unlessRefused(outcome))
@@ -125,7 +125,7 @@ async function agreementPayload(ctx: GraphQLContext, outcome: Located): Promise<
   return Object.assign(new AgreementPayload(), { agreement: record ? Agreement.from(record) : null, errors: outcome.errors.map((e) => UserError.from(e)) });
 }
 
-async function chargePayload(ctx: GraphQLContext, outcome: Located): Promise<ChargePayload> {
+async function chargePayload(ctx: RecurringContext, outcome: Located): Promise<ChargePayload> {
   const known = outcome.msn && outcome.agreementId && outcome.chargeId && isAgreementId(outcome.agreementId) && isChargeId(outcome.chargeId);
   const key = known && outcome.msn && outcome.agreementId && outcome.chargeId ? { msn: outcome.msn, agreementId: outcome.agreementId, chargeId: outcome.chargeId } : null;
   const record = key ? await ctx.loaders.recurring.charge.load(key).catch(unlessRefused(outcome)) : null;

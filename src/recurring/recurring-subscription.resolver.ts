@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
-import type { GraphQLContext } from '../graphql/context';
+import type { RecurringContext } from './recurring.context';
 import { Agreement } from './agreement.type';
 import { Charge } from './charge.type';
 import { agreementKeyFor, chargeKeyFor } from './recurring-queries';
@@ -18,14 +18,14 @@ function notFound(what: string): GraphQLError {
 }
 
 /** Authorised when subscribing (recurring:read for the merchant); each stored change arrives once. */
-async function subscribeAgreement({ args, context }: SubscribeResolverData<unknown, AgreementArgs, GraphQLContext>) {
+async function subscribeAgreement({ args, context }: SubscribeResolverData<unknown, AgreementArgs, RecurringContext>) {
   const key = agreementKeyFor(context.caller, args.agreementId, args.merchantSerialNumber);
   const known = key ? await context.loaders.recurring.agreement.load(key) : null;
   if (!key || !known) throw notFound(`Agreement ${args.agreementId}`);
   return context.services.live.subscribe(agreementTopic(key.msn, key.agreementId));
 }
 
-async function subscribeCharge({ args, context }: SubscribeResolverData<unknown, AgreementArgs, GraphQLContext>) {
+async function subscribeCharge({ args, context }: SubscribeResolverData<unknown, AgreementArgs, RecurringContext>) {
   const agreementKey = agreementKeyFor(context.caller, args.agreementId, args.merchantSerialNumber);
   const agreement = agreementKey ? await context.loaders.recurring.agreement.load(agreementKey) : null;
   if (!agreementKey || !agreement) throw notFound(`Agreement ${args.agreementId}`);

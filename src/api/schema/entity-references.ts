@@ -1,8 +1,8 @@
-import { Payment } from '../payments/payment.type';
-import { paymentKeyFor } from '../payments/payment-queries';
-import { Agreement } from '../recurring/agreement.type';
-import { Charge } from '../recurring/charge.type';
-import { agreementKeyFor, chargeKeyFor } from '../recurring/recurring-queries';
+import { Payment } from '../../payments/payment.type';
+import { paymentKeyFor } from '../../payments/payment-queries';
+import { Agreement } from '../../recurring/agreement.type';
+import { Charge } from '../../recurring/charge.type';
+import { agreementKeyFor, chargeKeyFor } from '../../recurring/recurring-queries';
 import type { GraphQLContext } from './context';
 
 /**

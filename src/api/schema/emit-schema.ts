@@ -14,7 +14,7 @@ export function printedSchema(): string {
 }
 
 function main(): void {
-  const path = join(__dirname, '..', '..', '..', 'schema.graphql');
+  const path = join(__dirname, '..', '..', '..', '..', 'schema.graphql');
   const printed = printedSchema();
   if (process.argv.includes('--check')) {
     if (readFileSync(path, 'utf8') !== printed) {

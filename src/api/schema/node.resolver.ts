@@ -1,11 +1,11 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { Payment } from '../payments/payment.type';
-import { paymentKeyFor } from '../payments/payment-queries';
-import { Agreement } from '../recurring/agreement.type';
-import { Charge } from '../recurring/charge.type';
-import { agreementKeyFor, chargeKeyFor } from '../recurring/recurring-queries';
+import { Payment } from '../../payments/payment.type';
+import { paymentKeyFor } from '../../payments/payment-queries';
+import { Agreement } from '../../recurring/agreement.type';
+import { Charge } from '../../recurring/charge.type';
+import { agreementKeyFor, chargeKeyFor } from '../../recurring/recurring-queries';
 import type { GraphQLContext } from './context';
-import { Node, parseGlobalId } from './node.type';
+import { Node, parseGlobalId } from '../../graphql/node.type';
 
 @Resolver()
 export class NodeResolver {

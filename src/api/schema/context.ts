@@ -1,7 +1,7 @@
-import type { Caller } from '../access/caller';
-import type { Services } from '../app/services';
-import { createPaymentLoaders, type PaymentLoaders } from '../payments/payment.loaders';
-import { createRecurringLoaders, type RecurringLoaders } from '../recurring/recurring.loaders';
+import type { Caller } from '../../access/caller';
+import type { Services } from '../../app/services';
+import { createPaymentLoaders, type PaymentLoaders } from '../../payments/payment.loaders';
+import { createRecurringLoaders, type RecurringLoaders } from '../../recurring/recurring.loaders';
 
 /** What every resolver gets: who calls, the shared services, and this request's loaders. */
 export interface GraphQLContext {
