@@ -4,7 +4,7 @@ import { startApiServer, type ApiServer } from '../src/api/server';
 import { createServices, type Services } from '../src/app/services';
 import { loadConfig } from '../src/config/config';
 import { freePort } from '../src/dev/free-port';
-import { buildGraphQLSchema } from '../src/graphql/schema';
+import { buildGraphQLSchema } from '../src/api/schema/schema';
 import { createLogger } from '../src/log/logger';
 import { apiRedis, workerRedis } from '../src/redis/client';
 import { redisKeys } from '../src/redis/keys';

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { startApiServer } from '../src/api/server';
 import { createServices, type Services } from '../src/app/services';
 import { DEV_API_KEY, loadConfig, SIMULATOR_MERCHANT } from '../src/config/config';
-import { buildGraphQLSchema } from '../src/graphql/schema';
+import { buildGraphQLSchema } from '../src/api/schema/schema';
 import { createLogger } from '../src/log/logger';
 import { apiRedis, workerRedis } from '../src/redis/client';
 import { redisKeys, type RedisKeys } from '../src/redis/keys';

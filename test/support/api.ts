@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { DestinationStream } from 'pino';
 import { createServices, type Services } from '../../src/app/services';
 import { loadConfig, sha256Hex, SIMULATOR_MERCHANT, type Config, type MerchantConfig } from '../../src/config/config';
-import { buildGraphQLSchema } from '../../src/graphql/schema';
+import { buildGraphQLSchema } from '../../src/api/schema/schema';
 import { createLogger } from '../../src/log/logger';
 import { apiRedis, reportRedisErrors, workerRedis } from '../../src/redis/client';
 import { startApiServer, type ApiServer } from '../../src/api/server';

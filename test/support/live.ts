@@ -8,7 +8,7 @@ import { startWorkers, type RunningWorkers, type WorkerOptions } from '../../job
 import { startApiServer, type ApiServer } from '../../src/api/server';
 import { createServices, type Services } from '../../src/app/services';
 import { SIMULATOR_MERCHANT } from '../../src/config/config';
-import { buildGraphQLSchema } from '../../src/graphql/schema';
+import { buildGraphQLSchema } from '../../src/api/schema/schema';
 import { createLogger } from '../../src/log/logger';
 import { bullPrefix, QueueName } from '../../src/queues/queues';
 import { apiRedis, workerRedis } from '../../src/redis/client';

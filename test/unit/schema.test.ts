@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { printedSchema } from '../../src/graphql/emit-schema';
+import { printedSchema } from '../../src/api/schema/emit-schema';
 
 describe('schema.graphql', () => {
   it('is what the code builds (run npm run schema:emit after changing the schema)', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse, specifiedRules, validate } from 'graphql';
 import { canonicalText, emittedTrustedDocuments, isTrustedDocument } from '../../src/access/trusted-documents';
 import { TRUSTED_DOCUMENTS } from '../../src/access/trusted-documents.generated';
-import { buildGraphQLSchema } from '../../src/graphql/schema';
+import { buildGraphQLSchema } from '../../src/api/schema/schema';
 
 const folder = join(__dirname, '..', '..', 'src', 'access');
 

@@ -2,7 +2,7 @@ import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/serv
 import { buildSchema, execute, getIntrospectionQuery, getOperationAST, Kind, parse, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery } from 'graphql-jit';
 import { compiledExecution } from '../../../src/api/compiled-execution';
-import { buildGraphQLSchema } from '../../../src/graphql/schema';
+import { buildGraphQLSchema } from '../../../src/api/schema/schema';
 
 // graphql-jit as it is, with its compiler counted: a test can tell a compiled run from graphql-js.
 jest.mock('graphql-jit', () => {
