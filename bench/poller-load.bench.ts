@@ -35,7 +35,7 @@ import { paymentTopic } from '../src/payments/payment-topic';
  *
  * Seeding: each payment is created in the simulator over HTTP through the product's Vipps
  * client (bounded concurrency), then registered exactly as `PaymentService.create` does after
- * Vipps answered: `paymentReader.store` (cache + registry), then the `paymentChanged` hook's
+ * Vipps answered: `paymentStore.store` (cache + registry), then the `paymentChanged` hook's
  * steps (`live.publishOnce`, `jobs.pollPayment`: the deterministic poll job, first look after 5 s).
  *
  * Measured over a fixed window after a warm-up: (a) Vipps GET payment calls, per reference
@@ -240,7 +240,7 @@ async function runVariant(ctx: BenchContext, variant: Variant): Promise<VariantR
         authorizedAt: null,
         captureGuaranteedUntil: null,
       };
-      await services.paymentReader.store(record);
+      await services.paymentStore.store(record);
       await services.live.publishOnce(paymentTopic(msn, reference), progressVersion(record), record);
       await services.jobs.pollPayment(record);
     });
@@ -366,7 +366,7 @@ async function runVariant(ctx: BenchContext, variant: Variant): Promise<VariantR
       webhookOutcomes = `authorized webhooks in the simulator's delivery log: ${count('delivered')} delivered, ${count('retrying')} retrying, ${count('failed')} failed, ${authorized.filter((d) => d.attempt > 1).length} attempts after the first`;
     }
 
-    notes.push(`seeded ${PAYMENTS} payments in ${seedSeconds.toFixed(1)} s (${Math.round(PAYMENTS / seedSeconds)}/s): simulator create over HTTP with the product's Vipps client, then paymentReader.store + live.publishOnce + jobs.pollPayment as PaymentService.create does; ${WARMUP_MS / 1000} s warm-up before the ${round(windowSeconds, 1)} s window`);
+    notes.push(`seeded ${PAYMENTS} payments in ${seedSeconds.toFixed(1)} s (${Math.round(PAYMENTS / seedSeconds)}/s): simulator create over HTTP with the product's Vipps client, then paymentStore.store + live.publishOnce + jobs.pollPayment as PaymentService.create does; ${WARMUP_MS / 1000} s warm-up before the ${round(windowSeconds, 1)} s window`);
     notes.push(`the cadence (first look after ${POLL.firstDelayMs / 1000} s, then every ${POLL.intervalMs / 1000} s) asks for ${Math.round(cadencePerSecond)} GET/s for ~${Math.round(pending)} pending payments; the workers made ${Math.round(getsPerSecond)}/s (ratio column), ${followed} payments looked at in the window`);
     notes.push(`time between two looks at one payment in the window: p50 ${gapP50} s, p95 ${gapP95} s, max ${gapMax} s (cadence: ${POLL.intervalMs / 1000} s)`);
     notes.push(`busiest reference: ${maxPerMinute} GET payment calls in one 60 s span (${maxPerMinuteRef}), whole run; Vipps allows ${VIPPS_GET_LIMIT_PER_MINUTE}/min per reference`);

@@ -10,6 +10,7 @@ import { PaymentCache } from '../payments/payment-cache';
 import { PaymentReader } from '../payments/payment-reader';
 import type { PaymentRecord } from '../payments/payment-record';
 import { PaymentRegistry } from '../payments/payment-registry';
+import { PaymentStore } from '../payments/payment-store';
 import { progressVersion } from '../payments/payment-version';
 import { PaymentService } from '../payments/payment.service';
 import type { AgreementRecord, ChargeRecord } from '../recurring/recurring-record';
@@ -42,6 +43,7 @@ export interface Services {
   live: LiveUpdates;
   jobs: JobScheduler;
   paymentReader: PaymentReader;
+  paymentStore: PaymentStore;
   paymentRegistry: PaymentRegistry;
   recurringRegistry: RecurringRegistry;
   payments: PaymentService;
@@ -82,7 +84,8 @@ export function createServices(deps: ServiceDeps): Services {
     await jobs.followPayment(p);
     await live.publishOnce(paymentTopic(p.merchantSerialNumber, p.reference), progressVersion(p), p);
   };
-  const paymentReader = new PaymentReader(vipps.epayment, paymentCache, paymentRegistry, log, paymentChanged);
+  const paymentStore = new PaymentStore(paymentRegistry, paymentCache, log, paymentChanged);
+  const paymentReader = new PaymentReader(vipps.epayment, paymentCache, paymentRegistry, paymentStore, log);
   const ledger = new IdempotencyLedger(redis, keys, log);
   const recurringCache = new RecurringCache(redis, keys, log);
   const audit = new AuditLog(redis, keys, log);
@@ -118,9 +121,10 @@ export function createServices(deps: ServiceDeps): Services {
     live,
     jobs,
     paymentReader,
+    paymentStore,
     paymentRegistry,
     recurringRegistry,
-    payments: new PaymentService(vipps.epayment, vipps.orderManagement, paymentReader, ledger, log, statusTokens, audit),
+    payments: new PaymentService(vipps.epayment, vipps.orderManagement, paymentReader, paymentStore, ledger, log, statusTokens, audit),
     statusTokens,
     recurringReader,
     agreements: new AgreementService(vipps.recurring, recurringReader, recurringRunner, agreementLinks),

@@ -6,9 +6,7 @@ import type { PaymentCache } from './payment-cache';
 import { authorizedAt, fromVipps, toEventRecord } from './payment-mapper';
 import type { PaymentEventRecord, PaymentRecord } from './payment-record';
 import type { PaymentRegistry } from './payment-registry';
-
-/** Called after a payment changed, once its new state is stored (subscriptions, jobs). */
-export type PaymentChanged = (p: PaymentRecord) => Promise<void>;
+import type { PaymentStore } from './payment-store';
 
 export interface PaymentKey {
   msn: string;
@@ -20,7 +18,7 @@ const MAX_CONCURRENT_VIPPS_READS = 16;
 
 /**
  * Reads payments: cache first (one MGET per batch), Vipps for misses (bounded concurrency, one
- * call per payment however many ask at once), written back to the cache and the registry.
+ * call per payment however many ask at once), kept by the PaymentStore.
  */
 export class PaymentReader {
   private readonly limit = concurrencyLimit(MAX_CONCURRENT_VIPPS_READS);
@@ -31,9 +29,8 @@ export class PaymentReader {
     private readonly vipps: EpaymentClient,
     private readonly cache: PaymentCache,
     private readonly registry: PaymentRegistry,
+    private readonly store: PaymentStore,
     private readonly log: Logger,
-    /** Told of each change once it is stored (subscriptions, jobs). */
-    private readonly changed: PaymentChanged,
   ) {}
 
   async loadMany(keys: readonly PaymentKey[]): Promise<(PaymentRecord | null)[]> {
@@ -54,43 +51,6 @@ export class PaymentReader {
       await this.cache.putEvents(p, events);
       return events;
     });
-  }
-
-  /**
-   * Keep a payment we now know the state of: registry and cache. Whoever learns of a change — a
-   * query, a mutation, a poll, a webhook — it is announced here, once it is stored (STYLE 9). A
-   * record older than what we have (reads can race) is dropped. Returns whether the registry has
-   * it: when Redis fails, nothing is cached or announced (the next read, poll or sweep stores it).
-   */
-  async store(p: PaymentRecord): Promise<boolean> {
-    let outcome;
-    try {
-      outcome = await this.registry.record(p);
-    } catch (error) {
-      this.log.error({ err: error, reference: p.reference }, 'payment registry write failed; the next read, poll or sweep records it');
-      return false;
-    }
-    if (!outcome.written) return true;
-    // The record and the (now stale) event log are separate keys: written side by side.
-    await Promise.all([this.cache.putMany([p]), outcome.changed ? this.cache.forgetEvents(p.merchantSerialNumber, p.reference) : undefined]);
-    if (!outcome.changed) return true;
-    try {
-      await this.changed(p);
-    } catch (error) {
-      this.log.error({ err: error, reference: p.reference }, 'could not announce a payment change; the sweeper schedules its jobs again');
-    }
-    return true;
-  }
-
-  /** Before a create is sent: see `PaymentRegistry.intend` (throws when Redis does). */
-  intend(msn: string, reference: string): Promise<void> {
-    return this.registry.intend(msn, reference, Date.now());
-  }
-
-  /** After a create: the payment is recorded, or the intent stays for the sweeper. */
-  async created(p: PaymentRecord): Promise<void> {
-    if (!(await this.store(p))) return;
-    await this.registry.fulfil(p.merchantSerialNumber, p.reference).catch((error: unknown) => this.log.warn({ err: error }, 'could not clear a payment intent; the sweeper clears it'));
   }
 
   /**
@@ -128,7 +88,7 @@ export class PaymentReader {
       events = (await this.vipps.getPaymentEvents(msn, reference)).map(toEventRecord);
       record = { ...record, authorizedAt: authorizedAt(events) };
     }
-    await this.store(record);
+    await this.store.store(record);
     if (events) await this.cache.putEvents(record, events);
     return record;
   }

@@ -13,6 +13,7 @@ import { VippsConflictError, VippsError } from '../vipps/errors';
 import { explainVippsFailure } from './payment-errors';
 import { applyModification } from './payment-mapper';
 import type { PaymentReader } from './payment-reader';
+import type { PaymentStore } from './payment-store';
 import type { PaymentRecord, UserFlow } from './payment-record';
 import { generatedReference } from './payment-reference';
 import { checkCancel, checkCapture, checkCreatePayment, checkRefund, checkReference, REFERENCE_PATTERN, type RequestedAmount } from './payment-validation';
@@ -66,6 +67,7 @@ export class PaymentService {
     private readonly vipps: EpaymentClient,
     private readonly orders: OrderManagementClient,
     private readonly reader: PaymentReader,
+    private readonly store: PaymentStore,
     private readonly ledger: IdempotencyLedger,
     private readonly log: Logger,
     private readonly statusTokens: StatusTokens,
@@ -91,7 +93,7 @@ export class PaymentService {
       // Decided once and kept in the ledger with the request, so a retry with the same key sends the same URL.
       const returnUrl = cmd.appendStatusToken ? this.returnUrlWithToken(msn, ref, cmd) : cmd.returnUrl;
       // Recorded before Vipps is asked: a payment made while our store fails is not lost.
-      await this.reader.intend(msn, ref);
+      await this.store.intend(msn, ref);
       return { body: createBody({ ...cmd, returnUrl }, ref) };
     }, async ({ body }) => {
       const created = await this.vipps.createPayment(msn, body, cmd.idempotencyKey);
@@ -111,7 +113,7 @@ export class PaymentService {
         authorizedAt: null,
         captureGuaranteedUntil: null,
       };
-      await this.reader.created(record);
+      await this.store.created(record);
       return record.reference;
     });
   }
@@ -184,7 +186,7 @@ export class PaymentService {
       const base = current ?? (await this.reader.refresh(msn, reference));
       if (!base) return reference;
       const updated = applyModification(base, result, new Date());
-      await this.reader.store(updated);
+      await this.store.store(updated);
       return reference;
     }, () => current);
   }
