@@ -1,6 +1,6 @@
 import { CURRENCIES, MAX_PAYMENT_AMOUNT, minimumAmount } from '../../common/money';
 import { epaymentProblem, epaymentValidation } from '../problems';
-import type { Amount, Currency, PaymentMethodType, UserFlow } from './payment';
+import type { Amount, Currency, NewPayment, PaymentMethodType, UserFlow } from './payment';
 
 /**
  * Request validation for the ePayment endpoints with Vipps' error shapes (REFERENCE §5, §7.1):
@@ -20,17 +20,8 @@ const EXPIRES_MIN_MS = 10 * MINUTE_MS;
 const EXPIRES_MAX_MS = 60 * 24 * 60 * MINUTE_MS;
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 50;
 
-export interface CreatePaymentInput {
-  reference: string;
-  amount: Amount;
-  paymentMethod: PaymentMethodType;
-  userFlow: UserFlow;
-  returnUrl?: string;
-  description?: string;
-  metadata?: Record<string, string>;
-  profileScope?: string;
-  expiresAtMs?: number;
-}
+/** A create request as checked: the new payment without what the simulator adds (merchant, token, URL). */
+export type CreatePaymentInput = Omit<NewPayment, 'msn' | 'token' | 'redirectUrl'>;
 
 type Json = Record<string, unknown>;
 
