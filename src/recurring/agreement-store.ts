@@ -22,15 +22,15 @@ export class AgreementStore {
 
   /** One agreement, moved into the cached list of its status and out of the others. */
   store(a: AgreementRecord): Promise<void> {
-    return this.steps([a], () => Promise.all([this.cache.putAgreements([a]), this.cache.moveInAgreementLists(a)]));
+    return this.steps([a], (current) => (current.length > 0 ? Promise.all([this.cache.putAgreements(current), this.cache.moveInAgreementLists(a)]) : Promise.resolve()));
   }
 
   /** A merchant's agreements in one status, as Vipps listed them, with the list of their ids. */
   storeListed(msn: string, status: AgreementStatus, records: readonly AgreementRecord[]): Promise<void> {
-    return this.steps(records, () => Promise.all([this.cache.putAgreements(records), this.cache.putAgreementList(msn, status, records.map((a) => a.agreementId))]));
+    return this.steps(records, (current) => Promise.all([this.cache.putAgreements(current), this.cache.putAgreementList(msn, status, records.map((a) => a.agreementId))]));
   }
 
-  private steps(records: readonly AgreementRecord[], write: () => Promise<unknown>): Promise<void> {
+  private steps(records: readonly AgreementRecord[], write: (current: readonly AgreementRecord[]) => Promise<unknown>): Promise<void> {
     return storeThenAnnounce(records, { record: (a) => this.registry.recordAgreement(a), write, announce: this.changed, log: this.log });
   }
 }

@@ -23,15 +23,15 @@ export class ChargeStore {
   /** One charge; one we did not know of (just created, say) joins its agreement's cached list. */
   store(c: ChargeRecord): Promise<void> {
     const agreement = { msn: c.merchantSerialNumber, agreementId: c.agreementId };
-    return this.steps([c], () => Promise.all([this.cache.putCharges([c]), this.cache.addToChargeList(agreement, c.chargeId)]));
+    return this.steps([c], (current) => (current.length > 0 ? Promise.all([this.cache.putCharges(current), this.cache.addToChargeList(agreement, c.chargeId)]) : Promise.resolve()));
   }
 
   /** All charges of an agreement, as Vipps listed them, with the list of their ids. */
   storeListed(key: AgreementKey, records: readonly ChargeRecord[], agreement: AgreementRecord | null): Promise<void> {
-    return this.steps(records, () => Promise.all([this.cache.putCharges(records), this.cache.putChargeList(key, records.map((c) => c.chargeId), agreement)]));
+    return this.steps(records, (current) => Promise.all([this.cache.putCharges(current), this.cache.putChargeList(key, records.map((c) => c.chargeId), agreement)]));
   }
 
-  private steps(records: readonly ChargeRecord[], write: () => Promise<unknown>): Promise<void> {
+  private steps(records: readonly ChargeRecord[], write: (current: readonly ChargeRecord[]) => Promise<unknown>): Promise<void> {
     return storeThenAnnounce(records, { record: (c) => this.registry.recordCharge(c), write, announce: this.changed, log: this.log });
   }
 }

@@ -1,11 +1,12 @@
 import type { Logger } from '../log/logger';
 import type { AgreementRecord, ChargeRecord } from './recurring-record';
+import type { Recorded } from './recurring-registry';
 
 export interface StoreSteps<T extends AgreementRecord | ChargeRecord> {
-  /** Record one in the registry: whether it moved (throws when Redis does). */
-  record: (r: T) => Promise<boolean>;
-  /** Write the cache. */
-  write: () => Promise<unknown>;
+  /** Record one in the registry: whether it moved, or is behind what we have (throws when Redis does). */
+  record: (r: T) => Promise<Recorded>;
+  /** Write the cache with the records that are not behind. */
+  write: (current: readonly T[]) => Promise<unknown>;
   /** Tell of one move (subscriptions, jobs). */
   announce: (r: T) => Promise<void>;
   log: Logger;
@@ -19,15 +20,15 @@ export interface StoreSteps<T extends AgreementRecord | ChargeRecord> {
  * turned into an error of the read or mutation that stored it.
  */
 export async function storeThenAnnounce<T extends AgreementRecord | ChargeRecord>(records: readonly T[], steps: StoreSteps<T>): Promise<void> {
-  let moved: T[];
+  let outcomes: Recorded[];
   try {
-    const outcomes = await Promise.all(records.map(steps.record));
-    moved = records.filter((_, i) => outcomes[i]);
+    outcomes = await Promise.all(records.map(steps.record));
   } catch (error) {
     steps.log.error({ err: error }, 'recurring registry write failed; the next read, poll or webhook stores the change');
     return;
   }
-  await steps.write();
+  const moved = records.filter((_, i) => outcomes[i] === 'moved');
+  await steps.write(records.filter((_, i) => outcomes[i] !== 'behind'));
   for (const r of moved) {
     try {
       await steps.announce(r);

@@ -51,10 +51,27 @@ describe('Recurring registry and stores', () => {
 
   it('tells exactly one of many writers storing the same change at once that it moved', async () => {
     const recordAll = (a: AgreementRecord) => Promise.all(Array.from({ length: 30 }, (_, i) => (registries[i % registries.length] as RecurringRegistry).recordAgreement(a)));
-    expect((await recordAll(agreement('agr_MANY'))).filter(Boolean)).toHaveLength(1);
-    expect((await recordAll(agreement('agr_MANY'))).filter(Boolean)).toHaveLength(0);
-    expect((await recordAll(agreement('agr_MANY', 'ACTIVE'))).filter(Boolean)).toHaveLength(1);
+    expect((await recordAll(agreement('agr_MANY'))).filter((r) => r === 'moved')).toHaveLength(1);
+    expect((await recordAll(agreement('agr_MANY'))).filter((r) => r === 'moved')).toHaveLength(0);
+    expect((await recordAll(agreement('agr_MANY', 'ACTIVE'))).filter((r) => r === 'moved')).toHaveLength(1);
     expect(await redis.ttl(keys.agreementStoredVersion(MSN, 'agr_MANY'))).toBe(-1);
+  });
+
+  it('keeps a slower, older read from taking back what a newer one stored: behind, nothing written', async () => {
+    expect(await registry().recordAgreement(agreement('agr_RACE', 'ACTIVE'))).toBe('moved');
+    expect(await registry().recordAgreement(agreement('agr_RACE', 'PENDING'))).toBe('behind');
+    expect(await registry().recordAgreement(agreement('agr_RACE', 'ACTIVE'))).toBe('same');
+    expect(await registry().recordCharge(charge('c-race', 'CHARGED', 5000))).toBe('moved');
+    expect(await registry().recordCharge(charge('c-race', 'RESERVED'))).toBe('behind');
+    // The stale RESERVED did not put the charge back in the reserved index either.
+    expect((await registry().reservedCharges(MSN, null, 100)).map((k) => k.chargeId)).not.toContain('c-race');
+    const announced: string[] = [];
+    const store = new AgreementStore(registry(), new RecurringCache(clients[0] as Redis, keys, log), log, async (a) => void announced.push(a.status));
+    await store.store(agreement('agr_RACE2', 'ACTIVE'));
+    await store.store(agreement('agr_RACE2', 'PENDING'));
+    expect(announced).toEqual(['ACTIVE']);
+    const cached = await new RecurringCache(clients[0] as Redis, keys, log).getAgreements([{ msn: MSN, agreementId: 'agr_RACE2' }]);
+    expect(cached[0]?.status).toBe('ACTIVE');
   });
 
   it('keeps the index of reserved charges in step and pages it by id', async () => {
