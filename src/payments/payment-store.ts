@@ -1,3 +1,4 @@
+import { storeThenAnnounce } from '../common/store-then-announce';
 import type { Logger } from '../log/logger';
 import type { PaymentCache } from './payment-cache';
 import type { PaymentRecord } from './payment-record';
@@ -25,25 +26,20 @@ export class PaymentStore {
    * query, a mutation, a poll, a webhook — it is announced here, once it is stored (STYLE 9). A
    * record older than what we have (reads can race) is dropped. Returns whether the registry has
    * it: when Redis fails, nothing is cached or announced (the next read, poll or sweep stores it).
+   * The same steps as the Recurring stores (`storeThenAnnounce`).
    */
   async store(p: PaymentRecord): Promise<boolean> {
-    let outcome;
-    try {
-      outcome = await this.registry.record(p);
-    } catch (error) {
-      this.log.error({ err: error, reference: p.reference }, 'payment registry write failed; the next read, poll or sweep records it');
-      return false;
-    }
-    if (!outcome.written) return true;
-    // The record and the (now stale) event log are separate keys: written side by side.
-    await Promise.all([this.cache.putMany([p]), outcome.changed ? this.cache.forgetEvents(p.merchantSerialNumber, p.reference) : undefined]);
-    if (!outcome.changed) return true;
-    try {
-      await this.changed(p);
-    } catch (error) {
-      this.log.error({ err: error, reference: p.reference }, 'could not announce a payment change; the sweeper schedules its jobs again');
-    }
-    return true;
+    return storeThenAnnounce([p], {
+      record: async (r) => {
+        const outcome = await this.registry.record(r);
+        return !outcome.written ? 'behind' : outcome.changed ? 'moved' : 'same';
+      },
+      // The record and the (now stale) event log are separate keys: written side by side.
+      write: (current, moved) => Promise.all([this.cache.putMany(current), ...moved.map((m) => this.cache.forgetEvents(m.merchantSerialNumber, m.reference))]),
+      announce: this.changed,
+      describe: (r) => ({ reference: r.reference }),
+      log: this.log,
+    });
   }
 
   /** Before a create is sent: see `PaymentRegistry.intend` (throws when Redis does). */

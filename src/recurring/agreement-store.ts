@@ -2,7 +2,7 @@ import type { Logger } from '../log/logger';
 import type { RecurringCache } from './recurring-cache';
 import type { AgreementRecord, AgreementStatus } from './recurring-record';
 import type { RecurringRegistry } from './recurring-registry';
-import { storeThenAnnounce } from './store-then-announce';
+import { storeThenAnnounce } from '../common/store-then-announce';
 
 /** Called once an agreement's change is stored (subscriptions, jobs). */
 export type AgreementChanged = (a: AgreementRecord) => Promise<void>;
@@ -21,16 +21,16 @@ export class AgreementStore {
   ) {}
 
   /** One agreement, moved into the cached list of its status and out of the others. */
-  store(a: AgreementRecord): Promise<void> {
-    return this.steps([a], (current) => (current.length > 0 ? Promise.all([this.cache.putAgreements(current), this.cache.moveInAgreementLists(a)]) : Promise.resolve()));
+  async store(a: AgreementRecord): Promise<void> {
+    await this.steps([a], (current) => (current.length > 0 ? Promise.all([this.cache.putAgreements(current), this.cache.moveInAgreementLists(a)]) : Promise.resolve()));
   }
 
   /** A merchant's agreements in one status, as Vipps listed them, with the list of their ids. */
-  storeListed(msn: string, status: AgreementStatus, records: readonly AgreementRecord[]): Promise<void> {
-    return this.steps(records, (current) => Promise.all([this.cache.putAgreements(current), this.cache.putAgreementList(msn, status, records.map((a) => a.agreementId))]));
+  async storeListed(msn: string, status: AgreementStatus, records: readonly AgreementRecord[]): Promise<void> {
+    await this.steps(records, (current) => Promise.all([this.cache.putAgreements(current), this.cache.putAgreementList(msn, status, records.map((a) => a.agreementId))]));
   }
 
-  private steps(records: readonly AgreementRecord[], write: (current: readonly AgreementRecord[]) => Promise<unknown>): Promise<void> {
-    return storeThenAnnounce(records, { record: (a) => this.registry.recordAgreement(a), write, announce: this.changed, log: this.log });
+  private steps(records: readonly AgreementRecord[], write: (current: readonly AgreementRecord[]) => Promise<unknown>): Promise<boolean> {
+    return storeThenAnnounce(records, { record: (a) => this.registry.recordAgreement(a), write, announce: this.changed, describe: (a) => ({ agreementId: a.agreementId }), log: this.log });
   }
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { Recorded } from '../common/store-then-announce';
 import type { RedisKeys } from '../redis/keys';
 import type { ChargeKey } from './recurring-cache';
 import { capturable } from './charge-rules';
@@ -31,9 +32,6 @@ if KEYS[2] then
 end
 return moved and 1 or 0
 `;
-
-/** What recording a record found: it moved, it is what we had, or it is behind what we had. */
-export type Recorded = 'moved' | 'same' | 'behind';
 
 const RECORDED: Record<number, Recorded> = { 1: 'moved', 0: 'same', [-1]: 'behind' };
 

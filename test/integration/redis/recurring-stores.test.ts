@@ -99,7 +99,7 @@ describe('Recurring registry and stores', () => {
     await failing.store(charge('c-down', 'RESERVED'));
     expect(announced).toEqual([]);
     expect(await cached()).toEqual([null]);
-    expect(errors.join('')).toMatch(/recurring registry write failed/);
+    expect(errors.join('')).toMatch(/registry write failed; the next read, poll, webhook or sweep stores the change/);
 
     await working.store(charge('c-down', 'RESERVED'));
     await working.store(charge('c-down', 'RESERVED'));
@@ -114,7 +114,7 @@ describe('Recurring registry and stores', () => {
       throw new Error('publish failed');
     });
     await expect(store.store(agreement('agr_LOUD', 'ACTIVE'))).resolves.toBeUndefined();
-    expect(errors.join('')).toMatch(/could not announce a Recurring change/);
+    expect(errors.join('')).toMatch(/could not announce a change.*"agreementId":"agr_LOUD"|"agreementId":"agr_LOUD".*could not announce a change/);
     expect((await cache.getAgreements([{ msn: MSN, agreementId: 'agr_LOUD' }]))[0]?.status).toBe('ACTIVE');
   });
 });
