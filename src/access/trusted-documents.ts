@@ -7,8 +7,8 @@ import { TRUSTED_DOCUMENTS } from './trusted-documents.generated';
  * fixed when the project is built. A request is matched on its canonical text (operations, then
  * fragments by name, printed), so whitespace, comments and definition order do not matter.
  */
-/** sha256 hex of a canonical document text: the id clients may send as `documentId`. */
-export function documentId(text: string): string {
+/** sha256 hex of a canonical document text: its id in the generated list. */
+function documentId(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
@@ -59,9 +59,4 @@ const trusted = new Set(Object.values(TRUSTED_DOCUMENTS));
 
 export function isTrustedDocument(document: DocumentNode): boolean {
   return trusted.has(canonicalText(document));
-}
-
-/** The text of a trusted document by id, for clients that send only `documentId`. */
-export function trustedDocumentText(id: string): string | undefined {
-  return Object.hasOwn(TRUSTED_DOCUMENTS, id) ? TRUSTED_DOCUMENTS[id] : undefined;
 }

@@ -27,14 +27,14 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../graphql/paging';
  * that measure, so the walk is linear in the document. Numbers may grow huge (2^n); they are
  * only compared.
  */
-export interface Measure {
+interface Measure {
   depth: number;
   aliases: number;
   cost: number;
 }
 
 /** Lists inside introspection have no `first`; this is what each counts for. */
-export const INTROSPECTION_LIST_SIZE = 5;
+const INTROSPECTION_LIST_SIZE = 5;
 const INTROSPECTION_LISTS = new Set(['types', 'fields', 'args', 'inputFields', 'interfaces', 'possibleTypes', 'enumValues', 'directives']);
 
 /** Field names that take `first` anywhere in the schema: without it they return a default page. */
@@ -116,7 +116,7 @@ function pageOf(node: FieldNode, paged: ReadonlySet<string>): number {
   return first.value.kind === Kind.NULL ? DEFAULT_PAGE_SIZE : MAX_PAGE_SIZE;
 }
 
-export type Checked = { kind: 'parsed'; document: DocumentNode } | { kind: 'refused'; error: GraphQLError } | { kind: 'unparsable'; error: GraphQLError };
+type Checked = { kind: 'parsed'; document: DocumentNode } | { kind: 'refused'; error: GraphQLError } | { kind: 'unparsable'; error: GraphQLError };
 
 /**
  * The whole check of one query text: its size, then parsing with the token limit (so a long

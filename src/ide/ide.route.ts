@@ -93,7 +93,7 @@ const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
  * its stylesheet embeds fonts and images as data: URLs. Older browsers do not count ws: and wss:
  * as 'self', so the same host's sockets are named.
  */
-export function contentSecurityPolicy(host: string | undefined): string {
+function contentSecurityPolicy(host: string | undefined): string {
   const sockets = host && HOST.test(host) ? ` ws://${host} wss://${host}` : '';
   return [
     "default-src 'none'",

@@ -5,7 +5,7 @@ import { chromium, type Browser } from 'playwright-core';
  * Debian's Chromium, headless, driven by playwright-core. The background-networking flags keep
  * it from reaching for Google's hosts, which this machine's closed network refuses.
  */
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
