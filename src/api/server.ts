@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Redis } from 'ioredis';
 import { callerKey, type Caller } from '../access/caller';
 import type { Services } from '../app/services';
@@ -89,19 +89,17 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (ide.handle(req, res, path)) return;
       if (path === '/graphql') {
         if (cors.handle(req, res)) return;
+        // Once per request (a status token is an HMAC check): the gate and the context share it.
+        const caller = authenticated(services, req.headers.authorization);
         return handleGraphQL(apollo, req, res, {
+          // A refused credential goes on to the context, which answers what is wrong with it.
           admit: (query) => {
-            let caller: Caller;
-            try {
-              caller = services.authenticator.authenticate(req.headers.authorization);
-            } catch {
-              return null; // the context answers with what is wrong with the credential
-            }
+            if (caller instanceof GraphQLError) return null;
             const admission = gate.admit(query, caller);
             return admission.kind === 'refused' ? admission.error : null;
           },
           context: async () => {
-            const caller = services.authenticator.authenticate(req.headers.authorization);
+            if (caller instanceof GraphQLError) throw caller;
             await services.rateLimiter.take(callerKey(caller));
             return createContext(caller, services);
           },
@@ -146,4 +144,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       await metricsServer?.close();
     },
   };
+}
+
+/** The caller, or the UNAUTHENTICATED error saying what is wrong with the credential. */
+function authenticated(services: Services, authorization: string | undefined): Caller | GraphQLError {
+  try {
+    return services.authenticator.authenticate(authorization);
+  } catch (error) {
+    if (error instanceof GraphQLError) return error;
+    throw error;
+  }
 }
