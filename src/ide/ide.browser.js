@@ -8,7 +8,7 @@
   var wsUrl = httpUrl.replace(/^http/, 'ws');
 
   // The API authorises a graphql-ws connection once, from `connectionParams.authorization`
-  // (src/api/server.ts). GraphiQL's own `subscriptionUrl` would send the headers editor's object
+  // (src/api/websocket.ts). GraphiQL's own `subscriptionUrl` would send the headers editor's object
   // as it is (`{ "Authorization": … }`), so subscriptions get a client of ours per credential.
   // graphql-ws clients are lazy: one opens a socket only while it has a subscription.
   var wsClients = new Map();
