@@ -42,6 +42,9 @@ export interface CreatePaymentCommand {
   appendStatusToken?: boolean | null;
 }
 
+/** How the audit log names each modification. */
+const AUDITED = { capture: 'capturePayment', refund: 'refundPayment', cancel: 'cancelPayment' } as const;
+
 /** What the audit entry of an operation names before its outcome is known. */
 interface Audited {
   actor: Actor;
@@ -119,21 +122,21 @@ export class PaymentService {
   }
 
   capture(actor: Actor, msn: string, reference: string, amount: RequestedAmount | null, idempotencyKey: string): Promise<PaymentOutcome> {
-    return this.modify({ actor, operation: 'capturePayment', reference, amount }, msn, reference, idempotencyKey, 'capture', { amount }, (p) => {
+    return this.modify(actor, msn, reference, idempotencyKey, 'capture', { amount }, (p) => {
       const value = checkCapture(p, amount);
       return { modificationAmount: { value, currency: p.amount.currency } };
     }, (body) => this.vipps.capturePayment(msn, reference, body, idempotencyKey));
   }
 
   refund(actor: Actor, msn: string, reference: string, amount: RequestedAmount | null, idempotencyKey: string): Promise<PaymentOutcome> {
-    return this.modify({ actor, operation: 'refundPayment', reference, amount }, msn, reference, idempotencyKey, 'refund', { amount }, (p) => {
+    return this.modify(actor, msn, reference, idempotencyKey, 'refund', { amount }, (p) => {
       const value = checkRefund(p, amount);
       return { modificationAmount: { value, currency: p.amount.currency } };
     }, (body) => this.vipps.refundPayment(msn, reference, body, idempotencyKey));
   }
 
   cancel(actor: Actor, msn: string, reference: string, onlyIfNotApproved: boolean, idempotencyKey: string): Promise<PaymentOutcome> {
-    return this.modify({ actor, operation: 'cancelPayment', reference, amount: null }, msn, reference, idempotencyKey, 'cancel', { onlyIfNotApproved }, (p) => {
+    return this.modify(actor, msn, reference, idempotencyKey, 'cancel', { onlyIfNotApproved }, (p) => {
       checkCancel(p, onlyIfNotApproved);
       return onlyIfNotApproved ? { cancelTransactionOnly: true } : {};
     }, (body) => this.vipps.cancelPayment(msn, reference, body, idempotencyKey));
@@ -164,17 +167,18 @@ export class PaymentService {
   }
 
   private modify<B>(
-    audited: Audited,
+    actor: Actor,
     msn: string,
     reference: string,
     idempotencyKey: string,
-    operation: string,
-    input: object,
+    operation: keyof typeof AUDITED,
+    input: { amount?: RequestedAmount | null; onlyIfNotApproved?: boolean },
     decide: (p: PaymentRecord) => B,
     send: (body: B) => Promise<ModificationResponse>,
   ): Promise<PaymentOutcome> {
     let current: PaymentRecord | undefined;
     const subject = REFERENCE_PATTERN.test(reference) ? reference : null;
+    const audited: Audited = { actor, operation: AUDITED[operation], reference, amount: input.amount ?? null };
     return this.runFramed(audited, msn, idempotencyKey, operation, { reference, ...input }, subject, async () => {
       checkReference(reference, ['input', 'reference']);
       const payment = await this.reader.refresh(msn, reference);
