@@ -62,8 +62,9 @@ export class PaymentReader {
     let recorded = 0;
     for (const { reference, atMs } of await this.registry.intents(msn, now - graceMs, 500)) {
       const payment = await this.refresh(msn, reference);
-      if (payment || now - atMs > giveUpMs) await this.registry.fulfil(msn, reference);
-      if (payment) recorded += 1;
+      // The intent goes only once the registry has the payment (created stores it, a repeat for the registry).
+      if (payment) recorded += (await this.store.created(payment)) ? 1 : 0;
+      else if (now - atMs > giveUpMs) await this.registry.fulfil(msn, reference);
     }
     return recorded;
   }

@@ -47,9 +47,10 @@ export class PaymentStore {
     return this.registry.intend(msn, reference, Date.now());
   }
 
-  /** After a create: the payment is recorded, or the intent stays for the sweeper. */
-  async created(p: PaymentRecord): Promise<void> {
-    if (!(await this.store(p))) return;
+  /** After a create: the payment is recorded and its intent cleared, or the intent stays for the sweeper. */
+  async created(p: PaymentRecord): Promise<boolean> {
+    if (!(await this.store(p))) return false;
     await this.registry.fulfil(p.merchantSerialNumber, p.reference).catch((error: unknown) => this.log.warn({ err: error }, 'could not clear a payment intent; the sweeper clears it'));
+    return true;
   }
 }
