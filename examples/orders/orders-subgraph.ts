@@ -49,7 +49,7 @@ export const DEMO_ORDERS: Order[] = [
 
 export function buildOrdersSchema(orders: readonly Order[]) {
   const byId = new Map(orders.map((o) => [o.id, o]));
-  return buildSubgraphSchema({
+  return buildSubgraphSchema([{
     typeDefs: ORDERS_TYPE_DEFS,
     resolvers: {
       Query: {
@@ -61,7 +61,7 @@ export function buildOrdersSchema(orders: readonly Order[]) {
         payment: (order: Order) => (order.payment ? { __typename: 'Payment', ...order.payment } : null),
       },
     },
-  });
+  }]);
 }
 
 export interface RunningSubgraph {

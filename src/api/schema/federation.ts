@@ -26,7 +26,7 @@ export function toSubgraphSchema(schema: GraphQLSchema): GraphQLSchema {
     resolvers[typeName] = { ...resolvers[typeName], ...references };
   }
   // The resolver map's type in @apollo/subgraph is stricter than createResolversMap's; the shapes match.
-  return buildSubgraphSchema({ typeDefs, resolvers: resolvers as never });
+  return buildSubgraphSchema([{ typeDefs, resolvers: resolvers as never }]);
 }
 
 /** `{ _service { sdl } }`: what a router or composition reads, and what `schema.graphql` holds. */

@@ -29,7 +29,7 @@ describe('Redis stopped and restarted under a running API', () => {
   async function queuedJobs(): Promise<Record<string, string[]>> {
     const out: Record<string, string[]> = {};
     for (const name of [QueueName.PollPayment, QueueName.CaptureBeforeExpiry]) {
-      const jobs = await api.services.jobs.queue(name).getJobs(['wait', 'delayed', 'prioritized', 'paused']);
+      const jobs = await api.services.jobs.queue(name).getJobs(['wait', 'delayed', 'prioritized']);
       out[name] = jobs.map((j) => j.id ?? '').sort();
     }
     return out;

@@ -149,7 +149,7 @@ async function bullContents(api: TestApi): Promise<string> {
       if (type === 'hash') parts.push(JSON.stringify(await api.redis.hgetall(key)));
       else if (type === 'list') parts.push(JSON.stringify(await api.redis.lrange(key, 0, -1)));
       else if (type === 'set') parts.push(JSON.stringify(await api.redis.smembers(key)));
-      else if (type === 'zset') parts.push(JSON.stringify(await api.redis.zrange(key, 0, -1)));
+      else if (type === 'zset') parts.push(JSON.stringify(await api.redis.zrange(key, '0', '-1')));
       else if (type === 'stream') parts.push(JSON.stringify(await api.redis.xrange(key, '-', '+')));
       else if (type === 'string') parts.push((await api.redis.get(key)) ?? '');
       parts.push(key);
