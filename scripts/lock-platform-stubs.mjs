@@ -4,6 +4,7 @@
 // sync. This adds an entry for each such optional package, with the os/cpu/libc it is built
 // for, so `npm ci` sees a complete lock and skips them on platforms they are not for.
 // Run after `npm install`: node scripts/lock-platform-stubs.mjs
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'));
@@ -41,5 +42,16 @@ for (const [path, pkg] of Object.entries(lock.packages)) {
     added += 1;
   }
 }
+// Every entry carries its integrity hash, so `npm ci` verifies what it downloads on any platform.
+// The registry gives the hash of a package it would not install here.
+let hashed = 0;
+for (const [path, pkg] of Object.entries(lock.packages)) {
+  if (path === '' || pkg.integrity || pkg.link) continue;
+  const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+  pkg.resolved ??= `https://registry.npmjs.org/${name}/-/${name.split('/').pop()}-${pkg.version}.tgz`;
+  pkg.integrity = execFileSync('npm', ['view', `${name}@${pkg.version}`, 'dist.integrity'], { encoding: 'utf8' }).trim();
+  if (!pkg.integrity) throw new Error(`the registry has no integrity hash for ${name}@${pkg.version}`);
+  hashed += 1;
+}
 writeFileSync('package-lock.json', `${JSON.stringify(lock, null, 2)}\n`);
-console.log(`added ${added} platform-specific optional packages to package-lock.json`);
+console.log(`added ${added} platform-specific optional packages to package-lock.json; hashed ${hashed} entries`);
