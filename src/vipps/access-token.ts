@@ -6,6 +6,7 @@ import type { RedisKeys } from '../redis/keys';
 import { VippsConnectionError, vippsErrorFromResponse, VippsApiError } from './errors';
 import { exchange, NoResponseError, sleep as realSleep, systemHeaders, type FetchFn, type SystemInfo } from './http-exchange';
 import { DEFAULT_RETRY_POLICY, retryDecision, type RetryPolicy } from './retry';
+import type { VippsMetrics } from '../telemetry/metrics';
 import type { components } from './generated/access-token';
 
 type TokenResponse = components['schemas']['AuthorizationTokenResponse'];
@@ -41,6 +42,8 @@ export interface AccessTokenOptions {
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** Times every token fetch, as the transport times the calls it makes with the token. */
+  metrics?: VippsMetrics;
 }
 
 /** A token and where it came from; only a token that was not just fetched is worth refreshing after a 401. */
@@ -50,6 +53,7 @@ export interface TokenLease {
 }
 
 const REDIS_BACKOFF_MS = 5_000;
+const TOKEN_ENDPOINT = { api: 'token', endpoint: '/accesstoken/get', method: 'POST' };
 
 /** Deletes the key only if it still holds our value, so we never remove another process's lock or newer token. */
 const COMPARE_AND_DELETE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
@@ -162,14 +166,17 @@ export class AccessTokenProvider {
     for (let attempt = 1; ; attempt++) {
       let failure: Error;
       let outcome: { status?: number; networkError?: boolean; retryAfter?: number };
+      const sentAt = performance.now();
       try {
         const response = await exchange(this.fetchFn, { url: `${this.options.baseUrl}${path}`, method: 'POST', headers, body: '', timeoutMs: this.options.timeoutMs });
+        this.options.metrics?.observe(TOKEN_ENDPOINT, response.status, sentAt);
         if (response.status >= 200 && response.status < 300) return readToken(response.body, context);
         const refused = vippsErrorFromResponse(response.status, response.body, response.headers, context);
         failure = refused;
         outcome = { status: response.status, retryAfter: refused.retryAfterSeconds };
       } catch (error) {
         if (!(error instanceof NoResponseError)) throw error;
+        this.options.metrics?.observe(TOKEN_ENDPOINT, error.timedOut ? 'timeout' : 'network_error', sentAt);
         failure = new VippsConnectionError({ ...context, timedOut: error.timedOut, cause: error.cause });
         outcome = { networkError: true };
       }

@@ -18,7 +18,7 @@ import { vippsPath as p, type VippsCaller } from './transport';
 export function createEpaymentClient(call: VippsCaller) {
   return {
     createPayment: (msn: string, body: CreatePaymentRequest, idempotencyKey: string) =>
-      call.request<CreatePaymentResponse>(msn, { method: 'POST', path: '/epayment/v1/payments', body, idempotencyKey }),
+      call.request<CreatePaymentResponse>(msn, { method: 'POST', path: p`/epayment/v1/payments`, body, idempotencyKey }),
     getPayment: (msn: string, reference: string) =>
       call.request<GetPaymentResponse>(msn, { method: 'GET', path: p`/epayment/v1/payments/${reference}` }),
     getPaymentEvents: (msn: string, reference: string) =>

@@ -49,9 +49,9 @@ const page = <T>(response: VippsResponse<T[] | undefined>): Page<T> => {
 export function createRecurringClient(call: VippsCaller) {
   return {
     listAgreements: async (msn: string, { continuationToken, ...query }: ListAgreementsOptions = {}) =>
-      page(await call.send<Agreement[]>(msn, { method: 'GET', path: '/recurring/v3/agreements', query, headers: { 'Continuation-Token': continuationToken } })),
+      page(await call.send<Agreement[]>(msn, { method: 'GET', path: p`/recurring/v3/agreements`, query, headers: { 'Continuation-Token': continuationToken } })),
     createAgreement: (msn: string, body: DraftAgreementRequest, idempotencyKey: string) =>
-      call.request<DraftAgreementResponse>(msn, { method: 'POST', path: '/recurring/v3/agreements', body, idempotencyKey }),
+      call.request<DraftAgreementResponse>(msn, { method: 'POST', path: p`/recurring/v3/agreements`, body, idempotencyKey }),
     getAgreement: (msn: string, agreementId: string) =>
       call.request<Agreement>(msn, { method: 'GET', path: p`/recurring/v3/agreements/${agreementId}` }),
     updateAgreement: (msn: string, agreementId: string, body: PatchAgreementRequest, idempotencyKey: string) =>

@@ -4,6 +4,7 @@ import type { TokenLease } from './access-token';
 import { VippsApiError, VippsConnectionError, VippsError, vippsErrorFromResponse, type VippsApi, type VippsErrorContext } from './errors';
 import { exchange, NoResponseError, sleep as realSleep, systemHeaders, type FetchFn, type SystemInfo } from './http-exchange';
 import { DEFAULT_RETRY_POLICY, retryDecision, type AttemptOutcome, type RetryPolicy } from './retry';
+import type { VippsMetrics, VippsOutcome } from '../telemetry/metrics';
 
 /**
  * The one place that talks HTTP to Vipps (stripe-node's RequestSender): token, headers, timeout,
@@ -16,8 +17,8 @@ export interface VippsRequest {
   merchant: MerchantConfig;
   api: VippsApi;
   method: HttpMethod;
-  /** Already encoded; build it with `vippsPath`. */
-  path: string;
+  /** Built with `vippsPath`, which encodes it and keeps its template. */
+  path: VippsPath;
   body?: unknown;
   /** Sent as Idempotency-Key, the same on every attempt; makes a write safe to retry. */
   idempotencyKey?: string;
@@ -51,11 +52,29 @@ export interface TransportOptions {
   retryPolicy?: RetryPolicy;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Times every exchange by endpoint template and outcome. */
+  metrics?: VippsMetrics;
 }
 
+/** A request path, and the endpoint it addresses with each value left out (for metrics and traces). */
+export interface VippsPath {
+  /** `/epayment/v1/payments/order%2F1/capture`: every interpolated value URI-encoded. */
+  readonly encoded: string;
+  /** `/epayment/v1/payments/{id}/capture`: the same for every payment, so it can label a metric. */
+  readonly endpoint: string;
+}
+
+/** A template's strings are one object per call site, so its endpoint is joined once. */
+const endpoints = new WeakMap<TemplateStringsArray, string>();
+
 /** Builds a path with every interpolated value passed through `encodeURIComponent`: vippsPath`/payments/${ref}`. */
-export function vippsPath(strings: TemplateStringsArray, ...params: (string | number)[]): string {
-  return strings.reduce((out, part, i) => out + part + (i < params.length ? encodeURIComponent(String(params[i])) : ''), '');
+export function vippsPath(strings: TemplateStringsArray, ...params: (string | number)[]): VippsPath {
+  let endpoint = endpoints.get(strings);
+  if (endpoint === undefined) {
+    endpoint = strings.join('{id}');
+    endpoints.set(strings, endpoint);
+  }
+  return { encoded: strings.reduce((out, part, i) => out + part + (i < params.length ? encodeURIComponent(String(params[i])) : ''), ''), endpoint };
 }
 
 export class VippsTransport {
@@ -74,7 +93,7 @@ export class VippsTransport {
   /** Like `request`, with status and response headers. */
   async send<T>(request: VippsRequest): Promise<VippsResponse<T>> {
     if (request.idempotencyKey !== undefined && request.idempotencyKey.trim() === '') {
-      throw new TypeError(`Empty Idempotency-Key for ${request.method} ${request.path}`);
+      throw new TypeError(`Empty Idempotency-Key for ${request.method} ${request.path.encoded}`);
     }
     const url = this.url(request);
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
@@ -85,8 +104,10 @@ export class VippsTransport {
       const context = this.context(request, lease.token);
       let failure: VippsError;
       let outcome: AttemptOutcome;
+      const sentAt = performance.now();
       try {
         const response = await exchange(this.fetchFn, { url, method: request.method, headers: this.headers(request, lease.token, body), body, timeoutMs: this.options.timeoutMs });
+        this.observe(request, response.status, sentAt);
         if (response.status >= 200 && response.status < 300) {
           if (!response.json) throw new VippsApiError({ ...context, status: response.status, title: 'Response body is not JSON' });
           return { status: response.status, headers: response.headers, body: response.body as T };
@@ -102,6 +123,7 @@ export class VippsTransport {
         outcome = { status: response.status, retryAfter: failure.retryAfterSeconds };
       } catch (error) {
         if (!(error instanceof NoResponseError)) throw error;
+        this.observe(request, error.timedOut ? 'timeout' : 'network_error', sentAt);
         failure = new VippsConnectionError({ ...context, timedOut: error.timedOut, cause: error.cause });
         outcome = { networkError: true };
       }
@@ -124,7 +146,11 @@ export class VippsTransport {
     const query = new URLSearchParams();
     for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) query.set(name, String(value));
     const search = query.toString();
-    return `${this.options.baseUrl}${request.path}${search ? `?${search}` : ''}`;
+    return `${this.options.baseUrl}${request.path.encoded}${search ? `?${search}` : ''}`;
+  }
+
+  private observe(request: VippsRequest, outcome: VippsOutcome, sentAt: number): void {
+    this.options.metrics?.observe({ api: request.api, endpoint: request.path.endpoint, method: request.method }, outcome, sentAt);
   }
 
   private headers(request: VippsRequest, token: string, body: string | undefined): Record<string, string> {
@@ -143,7 +169,7 @@ export class VippsTransport {
 
   private context(request: VippsRequest, token: string): VippsErrorContext {
     const { merchant } = request;
-    return { api: request.api, method: request.method, path: request.path, msn: merchant.msn, secrets: [token, merchant.clientSecret, merchant.subscriptionKey] };
+    return { api: request.api, method: request.method, path: request.path.encoded, msn: merchant.msn, secrets: [token, merchant.clientSecret, merchant.subscriptionKey] };
   }
 
   /** Once per call, at the end, with what Vipps support asks for: traceId, method, path, status. */

@@ -9,6 +9,7 @@ import type { FetchFn } from './http-exchange';
 import { createOrderManagementClient } from './order-management-client';
 import { createRecurringClient } from './recurring-client';
 import type { RetryPolicy } from './retry';
+import type { VippsMetrics } from '../telemetry/metrics';
 import { vippsCaller, VippsTransport } from './transport';
 import { createWebhooksClient } from './webhooks-client';
 
@@ -21,6 +22,8 @@ export interface VippsClientOptions {
   fetch?: FetchFn;
   /** Backoff tuning (tests shorten it). */
   retryPolicy?: RetryPolicy;
+  /** The process's Vipps call metrics (`Metrics.vipps`); none are kept without it. */
+  metrics?: VippsMetrics;
 }
 
 /**
@@ -28,7 +31,7 @@ export interface VippsClientOptions {
  * takes the merchant's MSN first; an MSN missing from `VIPPS_MERCHANTS` throws
  * `VippsUnknownMerchantError` before anything is sent.
  */
-export function createVippsClient({ config, redis, log, fetch, retryPolicy }: VippsClientOptions) {
+export function createVippsClient({ config, redis, log, fetch, retryPolicy, metrics }: VippsClientOptions) {
   const { baseUrl, system, timeoutMs, maxRetries, merchants } = config.vipps;
   const byMsn = new Map<string, Merchant>(merchants.map((m) => [m.msn, m]));
   const merchantOf = (msn: string): Merchant => {
@@ -36,8 +39,8 @@ export function createVippsClient({ config, redis, log, fetch, retryPolicy }: Vi
     if (!merchant) throw new VippsUnknownMerchantError(msn);
     return merchant;
   };
-  const tokens = new AccessTokenProvider({ baseUrl, system, timeoutMs, maxRetries, log, redis, fetch, retryPolicy, keys: redisKeys(config.redis.prefix) });
-  const transport = new VippsTransport({ baseUrl, system, timeoutMs, maxRetries, log, fetch, retryPolicy, tokens });
+  const tokens = new AccessTokenProvider({ baseUrl, system, timeoutMs, maxRetries, log, redis, fetch, retryPolicy, metrics, keys: redisKeys(config.redis.prefix) });
+  const transport = new VippsTransport({ baseUrl, system, timeoutMs, maxRetries, log, fetch, retryPolicy, metrics, tokens });
   return {
     epayment: createEpaymentClient(vippsCaller(transport, merchantOf, 'epayment')),
     recurring: createRecurringClient(vippsCaller(transport, merchantOf, 'recurring')),

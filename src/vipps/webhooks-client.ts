@@ -9,8 +9,8 @@ import { vippsPath as p, type VippsCaller } from './transport';
 export function createWebhooksClient(call: VippsCaller) {
   return {
     registerWebhook: (msn: string, body: RegisterWebhookRequest) =>
-      call.request<RegisterWebhookResponse>(msn, { method: 'POST', path: '/webhooks/v1/webhooks', body }),
-    listWebhooks: (msn: string) => call.request<ListWebhooksResponse>(msn, { method: 'GET', path: '/webhooks/v1/webhooks' }),
+      call.request<RegisterWebhookResponse>(msn, { method: 'POST', path: p`/webhooks/v1/webhooks`, body }),
+    listWebhooks: (msn: string) => call.request<ListWebhooksResponse>(msn, { method: 'GET', path: p`/webhooks/v1/webhooks` }),
     deleteWebhook: (msn: string, id: string) => call.request<void>(msn, { method: 'DELETE', path: p`/webhooks/v1/webhooks/${id}` }),
   };
 }
