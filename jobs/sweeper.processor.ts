@@ -1,5 +1,6 @@
 import type { Services } from '../src/app/services';
 import type { ChargeKey } from '../src/recurring/recurring-cache';
+import { AGREEMENT_STATUSES } from '../src/recurring/recurring-record';
 
 const BATCH = 200;
 
@@ -7,7 +8,8 @@ const BATCH = 200;
  * Recreates jobs that should exist (DESIGN §5): a capture-before-expiry job for every
  * authorized payment and reserved Recurring charge with money left, a poll for every payment
  * still CREATED and every agreement still PENDING; and first records the payments of creates that
- * were never recorded. Job ids are deterministic, so jobs that exist are left as they are.
+ * were never recorded, and (hourly) the agreements Vipps lists that the registry lacks. Job ids
+ * are deterministic, so jobs that exist are left as they are.
  */
 export function sweeperProcessor(services: Services) {
   return async (): Promise<string> => {
@@ -35,18 +37,53 @@ export function sweeperProcessor(services: Services) {
         }
       }
     }
+    let listed = 0;
     for (const merchant of services.config.vipps.merchants) {
-      // Vipps lists agreements (5 calls a minute per merchant); charges are followed from them.
-      const ids = await services.recurringReader.agreementIds(merchant.msn, 'PENDING');
-      const agreements = await services.recurringReader.loadAgreements(ids.map((agreementId) => ({ msn: merchant.msn, agreementId })));
-      for (const agreement of agreements) {
-        if (agreement) await services.jobs.pollAgreement(agreement, 0);
-      }
-      restored += agreements.length;
+      listed += await listAgreementsAtVipps(services, merchant.msn);
+      restored += await restorePendingAgreementPolls(services, merchant.msn);
       restored += await restoreChargeDeadlines(services, merchant.msn);
     }
-    return `checked ${restored} payments, agreements and reserved charges`;
+    return `checked ${restored} payments, agreements and reserved charges; listed ${listed} agreements at Vipps`;
   };
+}
+
+/**
+ * How often the merchant's agreements are listed at Vipps, every status. `agreements(...)` pages
+ * the registry, which has every agreement created through us or seen since; this listing adds the
+ * ones that never passed through us (made by another system, before we were deployed, or while our
+ * store was down) and statuses whose webhook was lost. ListAgreements allows 5 calls a minute per
+ * merchant and nothing else spends them now, so an hourly pass (4 calls per 1000 agreements a
+ * status) bounds how stale a complete list can be at an hour and costs a fraction of the budget.
+ */
+const LIST_AGREEMENTS_EVERY_SECONDS = 3600;
+
+/** Once per interval across all workers, and at the first sweep ever; a failed pass is tried again at the next sweep. */
+async function listAgreementsAtVipps(services: Services, msn: string): Promise<number> {
+  if (!(await services.recurringRegistry.claimAgreementListing(msn, LIST_AGREEMENTS_EVERY_SECONDS))) return 0;
+  let listed = 0;
+  try {
+    for (const status of AGREEMENT_STATUSES) listed += await services.recurringReader.listAtVipps(msn, status);
+  } catch (error) {
+    services.log.warn({ err: error, msn }, 'could not list agreements at Vipps; the next sweep tries again');
+    await services.recurringRegistry.releaseAgreementListing(msn);
+  }
+  return listed;
+}
+
+/** The poll of every agreement still PENDING in the registry's index, a page at a time (no Vipps list call). */
+async function restorePendingAgreementPolls(services: Services, msn: string): Promise<number> {
+  let checked = 0;
+  let after: string | null = null;
+  for (;;) {
+    const { rows } = await services.recurringRegistry.agreements(msn, 'PENDING', after, BATCH);
+    // Read again (PENDING is cached for seconds): one accepted meanwhile leaves the index instead.
+    for (const agreement of await services.recurringReader.loadAgreements(rows.map(({ agreementId }) => ({ msn, agreementId })))) {
+      if (agreement) await services.jobs.pollAgreement(agreement, 0);
+    }
+    checked += rows.length;
+    after = rows.at(-1)?.position ?? null;
+    if (rows.length < BATCH || !after) return checked;
+  }
 }
 
 /** The capture-before-expiry job of every reserved charge in the registry's index, a page at a time. */

@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger';
 import type { RecurringCache } from './recurring-cache';
-import type { AgreementRecord, AgreementStatus } from './recurring-record';
+import type { AgreementRecord } from './recurring-record';
 import type { RecurringRegistry } from './recurring-registry';
 import { storeThenAnnounce } from '../common/store-then-announce';
 
@@ -9,8 +9,9 @@ export type AgreementChanged = (a: AgreementRecord) => Promise<void>;
 
 /**
  * Where every agreement read from Vipps is kept, whoever read it: a query, a mutation, a poll, a
- * webhook, the agreement page, a list refresh. Each change is announced once (see
- * `storeThenAnnounce`).
+ * webhook, the agreement page, the sweeper's listing at Vipps. The registry moves it into the
+ * index of its status in the same atomic step that compares its version, so `agreements(...)`
+ * lists what was last stored; each change is announced once (see `storeThenAnnounce`).
  */
 export class AgreementStore {
   constructor(
@@ -20,17 +21,18 @@ export class AgreementStore {
     private readonly changed: AgreementChanged,
   ) {}
 
-  /** One agreement, moved into the cached list of its status and out of the others. */
   async store(a: AgreementRecord): Promise<void> {
-    await this.steps([a], (current) => (current.length > 0 ? Promise.all([this.cache.putAgreements(current), this.cache.moveInAgreementLists(a)]) : Promise.resolve()));
+    await this.storeAll([a]);
   }
 
-  /** A merchant's agreements in one status, as Vipps listed them, with the list of their ids. */
-  async storeListed(msn: string, status: AgreementStatus, records: readonly AgreementRecord[]): Promise<void> {
-    await this.steps(records, (current) => Promise.all([this.cache.putAgreements(current), this.cache.putAgreementList(msn, status, records.map((a) => a.agreementId))]));
-  }
-
-  private steps(records: readonly AgreementRecord[], write: (current: readonly AgreementRecord[]) => Promise<unknown>): Promise<boolean> {
-    return storeThenAnnounce(records, { record: (a) => this.registry.recordAgreement(a), write, announce: this.changed, describe: (a) => ({ agreementId: a.agreementId }), log: this.log });
+  /** Many at once (a page of Vipps' agreement list). False when the registry could not be written. */
+  storeAll(records: readonly AgreementRecord[]): Promise<boolean> {
+    return storeThenAnnounce(records, {
+      record: (a) => this.registry.recordAgreement(a),
+      write: (current) => (current.length > 0 ? this.cache.putAgreements(current) : Promise.resolve()),
+      announce: this.changed,
+      describe: (a) => ({ agreementId: a.agreementId }),
+      log: this.log,
+    });
   }
 }

@@ -21,7 +21,10 @@ export class AgreementResolver {
     return record ? Agreement.from(record) : null;
   }
 
-  @Query(() => AgreementConnection, { description: "A merchant's agreements in one status (Vipps' list; ACTIVE when not given)." })
+  @Query(() => AgreementConnection, {
+    description:
+      "A merchant's agreements in one status (ACTIVE when not given), oldest first: every agreement created through this API or seen since (a read, a poll, a webhook, the worker's hourly listing at Vipps).",
+  })
   async agreements(
     @Arg('merchantSerialNumber', () => String, { nullable: true }) merchantSerialNumber: string | null,
     @Arg('status', () => AgreementStatus, { nullable: true }) status: AgreementStatus | null,
@@ -32,7 +35,7 @@ export class AgreementResolver {
     const size = pageSize(first);
     const msn = merchantFor(requireScope(ctx.caller, 'recurring:read'), merchantSerialNumber);
     const page = msn
-      ? await listAgreements(ctx.services.recurringReader, ctx.loaders.recurring, msn, status ?? AgreementStatus.ACTIVE, size, after)
+      ? await listAgreements(ctx.services.recurringRegistry, ctx.loaders.recurring, msn, status ?? AgreementStatus.ACTIVE, size, after)
       : { items: [], hasNextPage: false, totalCount: 0 };
     const edges = page.items.map(({ cursor, node }) => ({ cursor, node: Agreement.from(node) }));
     return { edges, pageInfo: pageInfo(edges, page.hasNextPage, Boolean(after)), totalCount: page.totalCount };

@@ -2,13 +2,14 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger';
 import type { RedisKeys } from '../redis/keys';
 import { sharedMget } from '../redis/shared-mget';
-import { AGREEMENT_STATUSES, FINAL_AGREEMENT_STATUSES, FINAL_CHARGE_STATUSES, type AgreementRecord, type AgreementStatus, type ChargeRecord } from './recurring-record';
+import { FINAL_AGREEMENT_STATUSES, FINAL_CHARGE_STATUSES, type AgreementRecord, type ChargeRecord } from './recurring-record';
 
 /**
  * Read-through cache of Recurring reads. TTLs follow how soon Vipps can change a thing without us:
  * a PENDING agreement any second, an ACTIVE one when the user stops it in the app, charges around
- * their due date; final ones never. Every mutation (and the pollers) write through. Lists hold ids
- * only, so one write to a charge or agreement is seen by every list. Failures read as misses.
+ * their due date; final ones never. Every mutation (and the pollers) write through. Charge lists
+ * hold ids only, so one write to a charge is seen by its list. Failures read as misses. Which
+ * agreements a merchant has is not cached here: the registry indexes them by status.
  */
 export function agreementTtlSeconds(a: AgreementRecord): number {
   if (FINAL_AGREEMENT_STATUSES.has(a.status)) return 24 * 3600;
@@ -26,9 +27,6 @@ export function chargeTtlSeconds(c: ChargeRecord): number {
 export function chargeListTtlSeconds(a: AgreementRecord | null): number {
   return a && FINAL_AGREEMENT_STATUSES.has(a.status) ? 3600 : 60;
 }
-
-/** ListAgreements is limited to 5 calls a minute per merchant (REFERENCE §12). */
-export const AGREEMENT_LIST_TTL_SECONDS = 60;
 
 export interface AgreementKey {
   msn: string;
@@ -63,10 +61,6 @@ export class RecurringCache {
     return this.mget(items.map((i) => this.keys.chargeListCache(i.msn, i.agreementId)));
   }
 
-  async getAgreementList(msn: string, status: AgreementStatus): Promise<string[] | null> {
-    return (await this.mget<string[]>([this.keys.agreementListCache(msn, status)]))[0] ?? null;
-  }
-
   async putAgreements(records: readonly AgreementRecord[]): Promise<void> {
     await this.write('agreement cache write', (multi) => {
       for (const a of records) multi.set(this.keys.agreementCache(a.merchantSerialNumber, a.agreementId), JSON.stringify(a), 'EX', agreementTtlSeconds(a));
@@ -87,31 +81,9 @@ export class RecurringCache {
     });
   }
 
-  async putAgreementList(msn: string, status: AgreementStatus, agreementIds: readonly string[]): Promise<void> {
-    await this.write('agreement list cache write', (multi) => {
-      multi.set(this.keys.agreementListCache(msn, status), JSON.stringify(agreementIds), 'EX', AGREEMENT_LIST_TTL_SECONDS);
-    });
-  }
-
   /** A charge we just created joins its agreement's cached list (if one is cached). */
   addToChargeList(key: AgreementKey, chargeId: string): Promise<void> {
     return this.editList(this.keys.chargeListCache(key.msn, key.agreementId), (ids) => (ids.includes(chargeId) ? ids : [...ids, chargeId]));
-  }
-
-  /**
-   * Move an agreement into the cached list of its status and out of the others, instead of
-   * dropping the lists: re-listing costs one of the merchant's 5 ListAgreements calls a minute.
-   * The lists are separate keys, edited side by side (one round trip with auto-pipelining).
-   */
-  async moveInAgreementLists(a: AgreementRecord): Promise<void> {
-    await Promise.all(
-      AGREEMENT_STATUSES.map((status) =>
-        this.editList(this.keys.agreementListCache(a.merchantSerialNumber, status), (ids) => {
-          const without = ids.filter((id) => id !== a.agreementId);
-          return status === a.status ? [...without, a.agreementId] : without;
-        }),
-      ),
-    );
   }
 
   /** Read-modify-write of a cached id list; a lost race only makes the list briefly stale. */

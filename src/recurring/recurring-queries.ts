@@ -2,8 +2,8 @@ import { merchantFor, requireScope, type Caller } from '../access/caller';
 import { badCursor, decodeCursor, encodeCursor, type Page } from '../graphql/paging';
 import type { AgreementKey, ChargeKey } from './recurring-cache';
 import type { RecurringLoaders } from './recurring.loaders';
-import type { RecurringReader } from './recurring-reader';
 import type { AgreementRecord, AgreementStatus, ChargeRecord, ChargeStatus } from './recurring-record';
+import { isAgreementPosition, type RecurringRegistry } from './recurring-registry';
 import { isAgreementId, isChargeId } from './recurring-validation';
 
 /** Which agreement a caller may read, or null (unknown, malformed and foreign look alike). */
@@ -17,7 +17,7 @@ export function chargeKeyFor(caller: Caller, agreementId: string, chargeId: stri
   return key && isChargeId(chargeId) ? { ...key, chargeId } : null;
 }
 
-/** Position cursors (`<scope>:<index>`); the scope stops a cursor from one list being used on another. */
+/** Charge cursors (`<scope>:<index>`); the scope stops a cursor from one list being used on another. */
 function startAfter(after: string | null | undefined, scope: string): number {
   if (!after) return 0;
   const text = decodeCursor(after);
@@ -28,28 +28,38 @@ function startAfter(after: string | null | undefined, scope: string): number {
 }
 
 /**
- * A page of a merchant's agreements in one status, in Vipps' order. The id list comes from the
- * cache (ListAgreements is 5/min), the agreements through the request's loader (one MGET). An
- * agreement that changed status since the list was read is left out of this page.
+ * A page of a merchant's agreements in one status, oldest first, from the registry's index (no
+ * Vipps list call), the agreements through the request's loader (one MGET when cached). An
+ * agreement the loader finds in another status (it moved since it was indexed; reading it moved
+ * its index entry too) is left out of this page. Cursors are positions in the index, so an
+ * agreement moving between statuses while a client pages neither repeats nor hides another.
  */
 export async function listAgreements(
-  reader: RecurringReader,
+  registry: RecurringRegistry,
   loaders: RecurringLoaders,
   msn: string,
   status: AgreementStatus,
   first: number,
   after: string | null | undefined,
 ): Promise<Page<AgreementRecord>> {
-  const ids = await reader.agreementIds(msn, status);
-  const start = startAfter(after, status);
-  const slice = ids.slice(start, start + first);
-  const records = await loaders.agreement.loadMany(slice.map((agreementId) => ({ msn, agreementId })));
+  const page = await registry.agreements(msn, status, after ? positionAfter(after, status) : null, first + 1);
+  const rows = page.rows.slice(0, first);
+  const records = await loaders.agreement.loadMany(rows.map(({ agreementId }) => ({ msn, agreementId })));
   const items: Page<AgreementRecord>['items'] = [];
   records.forEach((record, i) => {
     if (record instanceof Error) throw record;
-    if (record && record.status === status) items.push({ cursor: encodeCursor(`${status}:${start + i}`), node: record });
+    if (record && record.status === status) items.push({ cursor: encodeCursor(`${status}:${rows[i]?.position}`), node: record });
   });
-  return { items, hasNextPage: start + first < ids.length, totalCount: ids.length };
+  return { items, hasNextPage: page.rows.length > first, totalCount: page.total };
+}
+
+/** The index position in an agreement cursor (`<status>:<position>`), which must be of this status. */
+function positionAfter(after: string, status: AgreementStatus): string {
+  const text = decodeCursor(after);
+  const cut = text.indexOf(':');
+  const position = text.slice(cut + 1);
+  if (cut < 0 || text.slice(0, cut) !== status || !isAgreementPosition(position)) badCursor();
+  return position;
 }
 
 /** A page of an agreement's charges, optionally of one status, in Vipps' order. */

@@ -9,7 +9,7 @@ import { type AgreementRecord, type AgreementStatus, type ChargeRecord } from '.
 
 /** At most this many Vipps reads in flight per process. */
 const MAX_CONCURRENT_VIPPS_READS = 16;
-/** Vipps [now] pages ListAgreements; we read whole lists and page them ourselves from the cache. */
+/** Vipps [now] pages ListAgreements; the sweeper reads whole lists into the registry. */
 const LIST_PAGE_SIZE = 1000;
 const MAX_LIST_PAGES = 20;
 
@@ -26,7 +26,6 @@ export class RecurringReader {
   private readonly agreementFlights = new SingleFlight<AgreementRecord | null>();
   private readonly chargeFlights = new SingleFlight<ChargeRecord | null>();
   private readonly chargeListFlights = new SingleFlight<ChargeRecord[]>();
-  private readonly agreementListFlights = new SingleFlight<string[]>();
 
   constructor(
     private readonly vipps: RecurringClient,
@@ -63,13 +62,6 @@ export class RecurringReader {
         return this.refreshChargeList(k.msn, k.agreementId);
       }),
     );
-  }
-
-  /** The ids of a merchant's agreements in one status, from the cache or one listing. */
-  async agreementIds(msn: string, status: AgreementStatus): Promise<string[]> {
-    const cached = await this.cache.getAgreementList(msn, status);
-    if (cached) return cached;
-    return this.agreementListFlights.share(keyOf(msn, status), () => this.listAgreements(msn, status));
   }
 
   refreshAgreement(msn: string, agreementId: string): Promise<AgreementRecord | null> {
@@ -116,15 +108,20 @@ export class RecurringReader {
     );
   }
 
-  private async listAgreements(msn: string, status: AgreementStatus): Promise<string[]> {
-    const records: AgreementRecord[] = [];
+  /**
+   * List a merchant's agreements in one status at Vipps and store each page as it comes (so an
+   * agreement that never passed through us joins the registry). Spends one of the merchant's 5
+   * ListAgreements calls a minute per page: only the sweeper calls it. Returns how many were listed.
+   */
+  async listAtVipps(msn: string, status: AgreementStatus): Promise<number> {
+    let listed = 0;
     for (let pageNumber = 1; pageNumber <= MAX_LIST_PAGES; pageNumber += 1) {
       const page = await this.limit(() => this.vipps.listAgreements(msn, { status, pageNumber, pageSize: LIST_PAGE_SIZE }));
-      records.push(...page.items.map((a) => agreementFromVipps(msn, a)));
+      if (!(await this.agreements.storeAll(page.items.map((a) => agreementFromVipps(msn, a))))) throw new Error('the listed agreements could not be stored');
+      listed += page.items.length;
       if (page.items.length < LIST_PAGE_SIZE) break;
     }
-    await this.agreements.storeListed(msn, status, records);
-    return records.map((a) => a.agreementId);
+    return listed;
   }
 }
 

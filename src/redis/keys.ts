@@ -31,8 +31,10 @@ export function redisKeys(prefix: string) {
     chargeCache: (msn: string, agreementId: string, chargeId: string) => `${p}charge:{${msn}}:${agreementId}:${chargeId}`,
     /** Cached ids of all charges of an agreement (JSON array, Vipps' order), TTL by agreement status. */
     chargeListCache: (msn: string, agreementId: string) => `${p}charges:{${msn}}:${agreementId}`,
-    /** Cached ids of a merchant's agreements in one status (JSON array), short TTL: ListAgreements is 5/min. */
-    agreementListCache: (msn: string, status: string) => `${p}agreements:{${msn}}:${status}`,
+    /** Registry: a merchant's agreements in one status, `<created ms, 15 digits>:<agreementId>` (sorted set, every score 0, paged by position). Durable. */
+    agreementStatusIndex: (msn: string, status: string) => `${p}agreement-index:{${msn}}:${status}`,
+    /** Set while a listing of a merchant's agreements at Vipps is recent (TTL = how often the sweeper lists them). */
+    agreementsListed: (msn: string) => `${p}agreements-listed:{${msn}}`,
     /** Registry: the version of an agreement last stored, to tell a change from a repeat (string). Durable. */
     agreementStoredVersion: (msn: string, agreementId: string) => `${p}agreement-version:{${msn}}:${agreementId}`,
     /** Registry: the version of a charge last stored (string). Durable. */
