@@ -4,13 +4,18 @@ import { startWorkers } from './worker';
 
 /** `npm run start:worker`: pollers, capture-before-expiry, webhook events and the sweeper. */
 async function main(): Promise<void> {
-  const { log, redis, services, close } = await startProcess(workerRedis);
+  const { config, log, redis, services, close } = await startProcess(workerRedis);
   const running = await startWorkers(services, redis);
   log.info({ queues: running.workers.map((w) => w.name) }, 'worker started');
-  stopOnSignals(async () => {
-    log.info('worker stopping: finishing the jobs in hand');
-    await running.close();
-    await close();
+  stopOnSignals({
+    stop: async () => {
+      log.info('worker stopping: finishing the jobs in hand');
+      await running.close();
+      await close();
+    },
+    // No load balancer sends the worker anything, so there is no readiness to turn off first.
+    shutdown: { ...config.shutdown, graceSeconds: 0 },
+    log,
   });
 }
 

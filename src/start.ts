@@ -21,8 +21,11 @@ const SCRIPTS = {
   worker: join(ROOT, 'dist', 'jobs', 'main.js'),
 };
 const READY_TIMEOUT_MS = 60_000;
-/** How long the API and worker get to drain (BullMQ finishes active jobs) before SIGKILL. */
-const STOP_GRACE_MS = 10_000;
+/**
+ * How long a child gets to drain before SIGKILL: the API and worker exit by themselves at
+ * SHUTDOWN_TIMEOUT_SECONDS (src/app/process.ts); a second more is for them to get there.
+ */
+let stopGraceMs = 10_000;
 
 const children: Child[] = [];
 let redis: PrivateRedis | undefined;
@@ -34,6 +37,7 @@ function say(message: string): void {
 
 async function main(): Promise<void> {
   const config = configOrExit();
+  stopGraceMs = (config.shutdown.timeoutSeconds + 1) * 1000;
   killOnExit(() => children.map((c) => c.process));
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => void onSignal(signal));
@@ -165,8 +169,8 @@ async function shutdown(reason: string, exitCode: number): Promise<void> {
   say(reason);
   // Users of Redis and of the simulator first, so the worker can drain its active jobs.
   const users = children.filter((c) => c.name !== 'simulator');
-  await Promise.all(users.map((c) => stopProcess(c.process, STOP_GRACE_MS)));
-  await Promise.all(children.filter((c) => c.name === 'simulator').map((c) => stopProcess(c.process, STOP_GRACE_MS)));
+  await Promise.all(users.map((c) => stopProcess(c.process, stopGraceMs)));
+  await Promise.all(children.filter((c) => c.name === 'simulator').map((c) => stopProcess(c.process, stopGraceMs)));
   await redis?.stop();
   process.exit(exitCode);
 }

@@ -5,13 +5,25 @@ import { apiRedis } from '../redis/client';
 import { redisKeys } from '../redis/keys';
 import { WEBHOOK_PATH } from '../webhooks/webhook-events';
 import { ensureWebhooks } from '../webhooks/webhook-registration';
-import { startApiServer } from './server';
+import { startApiServer, type ApiServer } from './server';
 
 /** `npm run start:api`: the API process (GraphQL over HTTP and WebSocket, webhooks, health). */
 async function main(): Promise<void> {
   // The API's connection queues nothing while offline, so wait for it before serving.
   const { config, log, redis, vipps, services, close } = await startProcess(apiRedis, (r) => once(r, 'ready'));
+  // Signals are handled from before the listener opens: from then on a SIGTERM drains instead of killing.
+  const started: { server?: ApiServer } = {};
+  stopOnSignals({
+    draining: () => started.server?.markDraining(),
+    stop: async () => {
+      await started.server?.close();
+      await close();
+    },
+    shutdown: config.shutdown,
+    log,
+  });
   const server = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, port: config.port });
+  started.server = server;
   log.info({ url: `${server.url}/graphql`, env: config.vipps.env }, 'API listening');
   if (config.vipps.env === 'simulator') {
     // The simulator delivers to us directly; real environments register with `npm run webhooks:register`.
@@ -20,10 +32,6 @@ async function main(): Promise<void> {
       log.warn({ err: error }, 'could not register webhooks with the simulator; polling still follows every payment'),
     );
   }
-  stopOnSignals(async () => {
-    await server.close();
-    await close();
-  });
 }
 
 void main();

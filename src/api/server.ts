@@ -38,6 +38,8 @@ export interface ApiServer {
   port: number;
   metricsUrl: string | null;
   httpServer: Server;
+  /** From now on `/readyz` answers 503 `{"status":"draining"}`; everything else still serves. */
+  markDraining(): void;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const { schema, services, redis, log } = options;
   const { config } = services;
   const metrics = new Metrics();
+  let draining = false;
   const httpServer = createServer();
   const cors = new CorsPolicy(config.http.corsOrigins);
   const gate = new QueryGate(schema, config.graphql.limits);
@@ -67,7 +70,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       // No field sets cache hints, and the default cache-control plugin's per-field hook makes
       // Apollo wrap and call a hook around every resolver (~12% of a cached read's CPU; npm run bench).
       ApolloServerPluginCacheControlDisabled(),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // In-flight requests may take until the process's shutdown deadline (src/app/process.ts).
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdown.timeoutSeconds * 1000 }),
       // A subgraph schema turns on federated tracing (ftv1) by default; we report to no GraphOS, and
       // per-resolver timings are not for any caller who asks with the header.
       ApolloServerPluginInlineTraceDisabled(),
@@ -115,6 +119,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (path?.startsWith(AGREEMENT_PAGE_PREFIX)) return handleAgreementPage(services, req, res, path);
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (path === '/readyz') {
+        if (draining) return sendJson(res, 503, { status: 'draining' });
         const redisOk = await redis.ping().then(() => true, () => false);
         return sendJson(res, redisOk ? 200 : 503, { redis: redisOk ? 'ok' : 'unavailable' });
       }
@@ -138,6 +143,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     port,
     metricsUrl: metricsServer?.url ?? null,
     httpServer,
+    markDraining: () => {
+      draining = true;
+    },
     close: async () => {
       await apollo.stop();
       websocket.close();

@@ -42,14 +42,45 @@ export async function startProcess(connect: (url: string) => Redis, ready: (redi
   return { config, log, redis, vipps, services, close };
 }
 
-/** Run `stop` once on SIGINT or SIGTERM, then exit. */
-export function stopOnSignals(stop: () => Promise<void>): void {
+export interface GracefulStop {
+  /** Called at once: the API's `/readyz` turns 503 while everything else still serves. */
+  draining?: () => void;
+  /** Close listeners, finish what is in hand, close Redis. */
+  stop: () => Promise<void>;
+  shutdown: Config['shutdown'];
+  log: Logger;
+}
+
+/**
+ * On the first SIGINT or SIGTERM: `draining`, then `shutdown.graceSeconds` later `stop`, then
+ * exit 0 (1 if `stop` failed). Load balancers take a few health checks to notice a 503, so the
+ * listener stays open until then. Whatever is still running `shutdown.timeoutSeconds` after the
+ * signal is abandoned: exit 1. A second signal is ignored; SIGKILL is what stops at once.
+ */
+export function stopOnSignals({ draining, stop, shutdown, log }: GracefulStop): void {
   let stopping = false;
-  const once = () => {
+  const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    void stop().finally(() => process.exit(0));
+    log.info({ signal, ...shutdown }, 'stopping');
+    setTimeout(() => {
+      log.error({ timeoutSeconds: shutdown.timeoutSeconds }, 'still draining at SHUTDOWN_TIMEOUT_SECONDS; exiting anyway');
+      process.exit(1);
+    }, shutdown.timeoutSeconds * 1000).unref();
+    draining?.();
+    setTimeout(() => {
+      stop().then(
+        () => {
+          log.info('stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          log.error({ err: error }, 'stopping failed');
+          process.exit(1);
+        },
+      );
+    }, shutdown.graceSeconds * 1000);
   };
-  process.once('SIGINT', once);
-  process.once('SIGTERM', once);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }

@@ -101,6 +101,8 @@ const envSchema = z.object({
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   METRICS_PORT: port.default(9464),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_GRACE_SECONDS: optionalText.pipe(z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).optional()),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
 });
 
 export type Merchant = MerchantConfig & { capturePolicy: 'CAPTURE' | 'NOTIFY' };
@@ -139,6 +141,11 @@ export interface Config {
   };
   /** `/metrics` is served here, apart from the public port. */
   readonly metrics: { readonly host: string; readonly port: number };
+  /**
+   * On SIGTERM: `/readyz` answers 503 for `graceSeconds` while everything still serves, then the
+   * process drains; `timeoutSeconds` after the signal it exits whatever is left (src/app/process.ts).
+   */
+  readonly shutdown: { readonly graceSeconds: number; readonly timeoutSeconds: number };
 }
 
 /** What one GraphQL document may ask for (checked before validation, src/api/query-limits.ts). */
@@ -190,6 +197,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!apiKeys) problems.push(`API_KEYS: required when VIPPS_ENV is ${e.VIPPS_ENV}`);
   if (!simulated && !e.SIGNING_SECRET) problems.push(`SIGNING_SECRET: required when VIPPS_ENV is ${e.VIPPS_ENV}`);
   const corsOrigins = e.CORS_ORIGINS !== undefined ? parseOrigins(e.CORS_ORIGINS, problems) : simulated ? SIMULATOR_ORIGINS : [];
+  // A load balancer needs a few health checks' worth of 503 before the listener goes; on a
+  // developer's machine (the simulator) nothing is in front to wait for.
+  const shutdownGrace = e.SHUTDOWN_GRACE_SECONDS ?? (simulated ? 0 : 5);
+  if (e.SHUTDOWN_TIMEOUT_SECONDS <= shutdownGrace) {
+    problems.push(`SHUTDOWN_TIMEOUT_SECONDS: must be longer than the ${shutdownGrace} s of SHUTDOWN_GRACE_SECONDS, so there is time left to drain`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
@@ -235,6 +248,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     // The simulator is for a developer's own machine: it listens on loopback unless told otherwise.
     http: { host: e.HOST ?? (simulated ? '127.0.0.1' : '0.0.0.0'), corsOrigins },
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
+    shutdown: { graceSeconds: shutdownGrace, timeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS },
   };
   return deepFreeze(config);
 }
