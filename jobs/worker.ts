@@ -7,6 +7,7 @@ import { pollChargeProcessor } from './poll-charge.processor';
 import { pollPaymentProcessor } from './poll-payment.processor';
 import { sweeperProcessor } from './sweeper.processor';
 import { webhookEventProcessor } from './webhook-event.processor';
+import { WorkerMetrics } from './worker-metrics';
 
 export interface WorkerOptions {
   /** Polls in flight at once per process (default 50). */
@@ -24,9 +25,10 @@ export interface RunningWorkers {
 /** Starts one BullMQ worker per queue and schedules the sweeper. */
 export async function startWorkers(services: Services, connection: ConnectionOptions, options: WorkerOptions = {}): Promise<RunningWorkers> {
   const prefix = bullPrefix(services.config.redis.prefix);
+  const metrics = new WorkerMetrics(services.metrics.registry, (name) => services.jobs.queue(name));
   // A processor must take the data of its queue (JobDataOf): no casts.
-  const make = <N extends QueueName>(name: N, processor: (job: Job<JobDataOf[N]>) => Promise<string>, concurrency: number) => {
-    const worker = new Worker<JobDataOf[N], string>(name, processor, { connection, prefix, concurrency });
+  const make = <N extends QueueName>(name: N, processor: (job: Job<JobDataOf[N]>, token?: string) => Promise<string>, concurrency: number) => {
+    const worker = new Worker<JobDataOf[N], string>(name, metrics.measured(name, processor), { connection, prefix, concurrency });
     worker.on('failed', (job, error) => services.log.warn({ queue: name, jobId: job?.id, err: error }, 'job failed'));
     worker.on('error', (error) => services.log.error({ queue: name, err: error }, 'worker error'));
     return worker;

@@ -3,6 +3,7 @@ import { configOrExit, type Config } from '../config/config';
 import { createLogger, type Logger } from '../log/logger';
 import { reportRedisErrors, workerRedis } from '../redis/client';
 import { createVippsClient, type VippsClient } from '../vipps/vipps-client';
+import { Metrics } from '../telemetry/metrics';
 import { createServices, type Services } from './services';
 
 export interface ProcessParts {
@@ -32,8 +33,10 @@ export async function startProcess(connect: (url: string) => Redis, ready: (redi
   reportRedisErrors(redis, log, 'commands');
   reportRedisErrors(subscriber, log, 'subscriber');
   await ready(redis);
-  const vipps = createVippsClient({ config, redis, log });
-  const services = createServices({ config, redis, subscriber, vipps, log });
+  // One registry for the process: the Vipps client and the services count into it.
+  const metrics = new Metrics();
+  const vipps = createVippsClient({ config, redis, log, metrics: metrics.vipps });
+  const services = createServices({ config, redis, subscriber, vipps, log, metrics });
   const close = async () => {
     await services.close();
     subscriber.disconnect();

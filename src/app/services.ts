@@ -28,6 +28,7 @@ import { StatusTokens } from '../payments/status-tokens';
 import { JobScheduler } from '../queues/job-scheduler';
 import { reportRedisErrors } from '../redis/client';
 import { redisKeys } from '../redis/keys';
+import { Metrics } from '../telemetry/metrics';
 import type { VippsClient } from '../vipps/vipps-client';
 import { WebhookReceiver } from '../webhooks/webhook-receiver';
 import { agreementTopic, chargeTopic } from '../recurring/recurring-topics';
@@ -53,6 +54,8 @@ export interface Services {
   charges: ChargeService;
   agreementLinks: AgreementLinks;
   webhookReceiver: WebhookReceiver;
+  /** The process's metrics registry: what the services count, and what its entry point adds. */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -64,18 +67,21 @@ export interface ServiceDeps {
   subscriber: Redis;
   vipps: VippsClient;
   log: Logger;
+  /** The one the Vipps client was given (`metrics.vipps`); a registry of their own without it. */
+  metrics?: Metrics;
 }
 
 export function createServices(deps: ServiceDeps): Services {
   const { config, redis, vipps, log } = deps;
   const keys = redisKeys(config.redis.prefix);
+  const metrics = deps.metrics ?? new Metrics();
   // Its own connection, so counting requests never queues behind cache reads.
   const limiterRedis = redis.duplicate();
   reportRedisErrors(limiterRedis, log, 'rate limiter');
   const live = new LiveUpdates(redis, deps.subscriber, keys, log);
   const jobs = new JobScheduler(redis, config.redis.prefix, config.capture.marginSeconds, log);
   const paymentRegistry = new PaymentRegistry(redis, keys);
-  const paymentCache = new PaymentCache(redis, keys, log);
+  const paymentCache = new PaymentCache(redis, keys, log, metrics.cache);
   /**
    * After a payment's new state is stored: keep its jobs current, then tell subscribers once. The
    * jobs first: they are what finds the next change, and a failed publish must not skip them.
@@ -87,7 +93,7 @@ export function createServices(deps: ServiceDeps): Services {
   const paymentStore = new PaymentStore(paymentRegistry, paymentCache, log, paymentChanged);
   const paymentReader = new PaymentReader(vipps.epayment, paymentCache, paymentRegistry, paymentStore, log);
   const ledger = new IdempotencyLedger(redis, keys, log);
-  const recurringCache = new RecurringCache(redis, keys, log);
+  const recurringCache = new RecurringCache(redis, keys, log, metrics.cache);
   const audit = new AuditLog(redis, keys, log);
   const recurringRunner = new RecurringRunner(ledger, log, audit);
   const statusTokens = new StatusTokens(config.signingSecret);
@@ -131,6 +137,7 @@ export function createServices(deps: ServiceDeps): Services {
     charges: new ChargeService(vipps.recurring, recurringReader, recurringRunner),
     agreementLinks,
     webhookReceiver: new WebhookReceiver(redis, keys, jobs, new URL(config.publicUrl).host, log),
+    metrics,
     close: async () => {
       await jobs.close();
       limiterRedis.disconnect();

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger';
 import type { RedisKeys } from '../redis/keys';
 import { sharedMget } from '../redis/shared-mget';
+import type { CacheMetrics } from '../telemetry/metrics';
 import { FINAL_STATES, type PaymentEventRecord, type PaymentRecord } from './payment-record';
 import { capturable } from './payment-rules';
 
@@ -26,6 +27,7 @@ export class PaymentCache {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly log: Logger,
+    private readonly metrics: CacheMetrics,
   ) {
     this.read = sharedMget(redis, log, 'payment cache');
     this.readEvents = sharedMget(redis, log, 'payment events cache');
@@ -34,6 +36,7 @@ export class PaymentCache {
   /** Any number of payments in one MGET; `null` where not cached (or Redis failed). */
   async getMany(items: readonly { msn: string; reference: string }[]): Promise<(PaymentRecord | null)[]> {
     const values = await this.read(items.map((i) => this.keys.paymentCache(i.msn, i.reference)));
+    this.metrics.record('payment', values);
     return values.map((v) => (v ? (JSON.parse(v) as PaymentRecord) : null));
   }
 
@@ -50,6 +53,7 @@ export class PaymentCache {
 
   async getEvents(msn: string, reference: string): Promise<PaymentEventRecord[] | null> {
     const [value] = await this.readEvents([this.keys.paymentEventsCache(msn, reference)]);
+    this.metrics.record('payment_events', [value]);
     return value ? (JSON.parse(value) as PaymentEventRecord[]) : null;
   }
 

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger';
 import type { RedisKeys } from '../redis/keys';
 import { sharedMget } from '../redis/shared-mget';
+import type { CacheMetrics, CacheName } from '../telemetry/metrics';
 import { FINAL_AGREEMENT_STATUSES, FINAL_CHARGE_STATUSES, type AgreementRecord, type ChargeRecord } from './recurring-record';
 
 /**
@@ -45,20 +46,21 @@ export class RecurringCache {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly log: Logger,
+    private readonly metrics: CacheMetrics,
   ) {
     this.read = sharedMget(redis, log, 'recurring cache');
   }
 
   getAgreements(items: readonly AgreementKey[]): Promise<(AgreementRecord | null)[]> {
-    return this.mget(items.map((i) => this.keys.agreementCache(i.msn, i.agreementId)));
+    return this.mget('agreement', items.map((i) => this.keys.agreementCache(i.msn, i.agreementId)));
   }
 
   getCharges(items: readonly ChargeKey[]): Promise<(ChargeRecord | null)[]> {
-    return this.mget(items.map((i) => this.keys.chargeCache(i.msn, i.agreementId, i.chargeId)));
+    return this.mget('charge', items.map((i) => this.keys.chargeCache(i.msn, i.agreementId, i.chargeId)));
   }
 
   getChargeLists(items: readonly AgreementKey[]): Promise<(string[] | null)[]> {
-    return this.mget(items.map((i) => this.keys.chargeListCache(i.msn, i.agreementId)));
+    return this.mget('charge_list', items.map((i) => this.keys.chargeListCache(i.msn, i.agreementId)));
   }
 
   async putAgreements(records: readonly AgreementRecord[]): Promise<void> {
@@ -99,8 +101,9 @@ export class RecurringCache {
     }
   }
 
-  private async mget<T>(keys: string[]): Promise<(T | null)[]> {
+  private async mget<T>(cache: CacheName, keys: string[]): Promise<(T | null)[]> {
     const values = await this.read(keys);
+    this.metrics.record(cache, values);
     return values.map((v) => (v ? (JSON.parse(v) as T) : null));
   }
 

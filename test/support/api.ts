@@ -9,6 +9,7 @@ import { createLogger } from '../../src/log/logger';
 import { apiRedis, reportRedisErrors, workerRedis } from '../../src/redis/client';
 import { startApiServer, type ApiServer } from '../../src/api/server';
 import { createVippsClient } from '../../src/vipps/vipps-client';
+import { Metrics } from '../../src/telemetry/metrics';
 import { freePort } from '../../src/dev/free-port';
 import { deleteKeys, testRedis, testRedisUrl, uniquePrefix } from './redis';
 import { startTestSimulator, type TestSimulator } from './simulator';
@@ -93,8 +94,9 @@ export async function startTestApi(env: Record<string, string> = {}, options: Te
   const subscriber = workerRedis(redisUrl);
   reportRedisErrors(redis, log, 'commands');
   reportRedisErrors(subscriber, log, 'subscriber');
-  const vipps = createVippsClient({ config, redis, log, retryPolicy: { baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 1000 } });
-  const services = createServices({ config, redis, subscriber, vipps, log });
+  const metrics = new Metrics();
+  const vipps = createVippsClient({ config, redis, log, metrics: metrics.vipps, retryPolicy: { baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 1000 } });
+  const services = createServices({ config, redis, subscriber, vipps, log, metrics });
   const server: ApiServer = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1', metricsPort: 0, ...(port !== undefined ? { port } : {}) });
 
   const printed = new WeakMap<object, string>();

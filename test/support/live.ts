@@ -14,6 +14,7 @@ import { bullPrefix, QueueName } from '../../src/queues/queues';
 import { apiRedis, workerRedis } from '../../src/redis/client';
 import { redisKeys } from '../../src/redis/keys';
 import { createVippsClient } from '../../src/vipps/vipps-client';
+import { Metrics } from '../../src/telemetry/metrics';
 import { WEBHOOK_PATH } from '../../src/webhooks/webhook-events';
 import { ensureWebhooks } from '../../src/webhooks/webhook-registration';
 import { OTHER_MERCHANT, type GqlResult, type TestApi } from './api';
@@ -29,13 +30,15 @@ import { paymentTopic } from '../../src/payments/payment-topic';
 const ROOT = join(__dirname, '..', '..');
 const retryPolicy = { baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 1000 };
 
-/** Services wired like a separate process: own Redis connections, own LiveUpdates, own queues. */
+/** Services wired like a separate process: own Redis connections, own LiveUpdates, own queues, own metrics. */
 function processServices(api: TestApi, kind: 'api' | 'worker'): { services: Services; redis: Redis; subscriber: Redis } {
   const log = createLogger(api.config.logLevel);
-  const redis = kind === 'api' ? apiRedis(testRedisUrl()) : workerRedis(testRedisUrl());
-  const subscriber = workerRedis(testRedisUrl());
-  const vipps = createVippsClient({ config: api.config, redis, log, retryPolicy });
-  return { services: createServices({ config: api.config, redis, subscriber, vipps, log }), redis, subscriber };
+  const redisUrl = api.config.redis.url ?? testRedisUrl();
+  const redis = kind === 'api' ? apiRedis(redisUrl) : workerRedis(redisUrl);
+  const subscriber = workerRedis(redisUrl);
+  const metrics = new Metrics();
+  const vipps = createVippsClient({ config: api.config, redis, log, retryPolicy, metrics: metrics.vipps });
+  return { services: createServices({ config: api.config, redis, subscriber, vipps, log, metrics }), redis, subscriber };
 }
 
 export interface TestWorker {
@@ -214,6 +217,8 @@ export function spawnWorker(api: TestApi, env: Record<string, string> = {}): Wor
       API_KEYS: JSON.stringify(api.config.apiKeys),
       CAPTURE_MARGIN: String(api.config.capture.marginSeconds),
       PUBLIC_URL: api.config.publicUrl,
+      // Tests run side by side: a free port for /metrics and /healthz rather than 9465.
+      WORKER_METRICS_PORT: '0',
       LOG_LEVEL: 'info',
       ...env,
     },

@@ -2,11 +2,13 @@ import type { Redis } from 'ioredis';
 import { createLogger } from '../../../src/log/logger';
 import { AgreementStore } from '../../../src/recurring/agreement-store';
 import { ChargeStore } from '../../../src/recurring/charge-store';
+import { Registry } from 'prom-client';
 import { RecurringCache } from '../../../src/recurring/recurring-cache';
 import type { AgreementRecord, ChargeRecord } from '../../../src/recurring/recurring-record';
 import { RecurringRegistry } from '../../../src/recurring/recurring-registry';
 import { apiRedis } from '../../../src/redis/client';
 import { redisKeys } from '../../../src/redis/keys';
+import { CacheMetrics } from '../../../src/telemetry/metrics';
 import { deleteKeys, testRedis, testRedisUrl, uniquePrefix } from '../../support/redis';
 
 const MSN = '123456';
@@ -28,6 +30,7 @@ describe('Recurring registry and stores', () => {
   const keys = redisKeys(prefix);
   const errors: string[] = [];
   const log = createLogger('error', { write: (line: string) => void errors.push(line) });
+  const lookups = new CacheMetrics(new Registry());
   let redis: Redis;
   /** Separate connections, as separate API and worker processes would have. */
   let clients: Redis[];
@@ -66,11 +69,11 @@ describe('Recurring registry and stores', () => {
     // The stale RESERVED did not put the charge back in the reserved index either.
     expect((await registry().reservedCharges(MSN, null, 100)).map((k) => k.chargeId)).not.toContain('c-race');
     const announced: string[] = [];
-    const store = new AgreementStore(registry(), new RecurringCache(clients[0] as Redis, keys, log), log, async (a) => void announced.push(a.status));
+    const store = new AgreementStore(registry(), new RecurringCache(clients[0] as Redis, keys, log, lookups), log, async (a) => void announced.push(a.status));
     await store.store(agreement('agr_RACE2', 'ACTIVE'));
     await store.store(agreement('agr_RACE2', 'PENDING'));
     expect(announced).toEqual(['ACTIVE']);
-    const cached = await new RecurringCache(clients[0] as Redis, keys, log).getAgreements([{ msn: MSN, agreementId: 'agr_RACE2' }]);
+    const cached = await new RecurringCache(clients[0] as Redis, keys, log, lookups).getAgreements([{ msn: MSN, agreementId: 'agr_RACE2' }]);
     expect(cached[0]?.status).toBe('ACTIVE');
   });
 
@@ -91,7 +94,7 @@ describe('Recurring registry and stores', () => {
     const down = apiRedis(testRedisUrl(), { lazyConnect: true });
     const announced: string[] = [];
     const changed = async (c: ChargeRecord) => void announced.push(c.status);
-    const cache = new RecurringCache(clients[1] as Redis, keys, log);
+    const cache = new RecurringCache(clients[1] as Redis, keys, log, lookups);
     const failing = new ChargeStore(new RecurringRegistry(down, keys), cache, log, changed);
     const working = new ChargeStore(registry(), cache, log, changed);
     const cached = async () => cache.getCharges([{ msn: MSN, agreementId: 'agr_A', chargeId: 'c-down' }]);
@@ -109,7 +112,7 @@ describe('Recurring registry and stores', () => {
   });
 
   it('logs a failed announcement without failing the store, which has cached the change', async () => {
-    const cache = new RecurringCache(clients[2] as Redis, keys, log);
+    const cache = new RecurringCache(clients[2] as Redis, keys, log, lookups);
     const store = new AgreementStore(registry(), cache, log, async () => {
       throw new Error('publish failed');
     });
