@@ -5,11 +5,12 @@ import { AGREEMENT_STATUSES } from '../src/recurring/recurring-record';
 const BATCH = 200;
 
 /**
- * Recreates jobs that should exist (DESIGN §5): a capture-before-expiry job for every
- * authorized payment and reserved Recurring charge with money left, a poll for every payment
- * still CREATED and every agreement still PENDING; and first records the payments of creates that
- * were never recorded, and (hourly) the agreements Vipps lists that the registry lacks. Job ids
- * are deterministic, so jobs that exist are left as they are.
+ * Recreates jobs that should exist (DESIGN §5): the capture-before-expiry jobs (at CAPTURE_MARGIN
+ * and CAPTURE_FINAL_MARGIN) and the expiring-reservations entry of every authorized payment and
+ * reserved Recurring charge with money left (entries whose deadline passed are dropped); a poll
+ * for every payment still CREATED and every agreement still PENDING; and first records the
+ * payments of creates that were never recorded, and (hourly) the agreements Vipps lists that the
+ * registry lacks. Job ids are deterministic, so jobs that exist are left as they are.
  */
 export function sweeperProcessor(services: Services) {
   return async (): Promise<string> => {
@@ -18,6 +19,7 @@ export function sweeperProcessor(services: Services) {
       // First the creates whose payment was never recorded (Redis failed after Vipps made it):
       // recorded now, they are followed below like the rest.
       restored += await services.paymentReader.recordIntents(merchant.msn);
+      await services.reservations.prune(merchant.msn, Date.now());
       for (const state of ['AUTHORIZED', 'CREATED'] as const) {
         let after: { createdAtMs: number; reference: string } | null = null;
         for (;;) {
@@ -29,6 +31,7 @@ export function sweeperProcessor(services: Services) {
           for (const record of records) {
             if (!record) continue;
             await services.jobs.followPayment(record, 0);
+            await services.reservations.keepPayment(record);
             restored += 1;
           }
           const last = rows.at(-1);
@@ -94,7 +97,9 @@ async function restoreChargeDeadlines(services: Services, msn: string): Promise<
     const keys = await services.recurringRegistry.reservedCharges(msn, after, BATCH);
     // Cached charges cost nothing; the others are read from Vipps (and leave the index when no longer reserved).
     for (const charge of await services.recurringReader.loadCharges(keys)) {
-      if (charge) await services.jobs.scheduleChargeCaptureDeadline(charge);
+      if (!charge) continue;
+      await services.jobs.scheduleChargeCaptureDeadline(charge);
+      await services.reservations.keepCharge(charge);
     }
     checked += keys.length;
     after = keys.at(-1) ?? null;

@@ -28,11 +28,15 @@ import { StatusTokens } from '../payments/status-tokens';
 import { JobScheduler } from '../queues/job-scheduler';
 import { reportRedisErrors } from '../redis/client';
 import { redisKeys } from '../redis/keys';
-import { Metrics } from '../telemetry/metrics';
 import type { VippsClient } from '../vipps/vipps-client';
 import { WebhookReceiver } from '../webhooks/webhook-receiver';
 import { agreementTopic, chargeTopic } from '../recurring/recurring-topics';
 import { paymentTopic } from '../payments/payment-topic';
+import { CaptureWarnings } from '../merchant-events/capture-warnings';
+import { agreementEvents, chargeEvents, paymentEvents } from '../merchant-events/change-events';
+import type { MerchantEventSink } from '../merchant-events/merchant-event';
+import { MerchantEvents } from '../merchant-events/merchant-events';
+import { ReservationIndex } from '../merchant-events/reservation-index';
 
 /** The long-lived parts of the product, wired once per process (API and worker alike). */
 export interface Services {
@@ -54,8 +58,10 @@ export interface Services {
   charges: ChargeService;
   agreementLinks: AgreementLinks;
   webhookReceiver: WebhookReceiver;
-  /** The process's metrics registry: what the services count, and what its entry point adds. */
-  metrics: Metrics;
+  /** A merchant's stream (`merchantEvents`) and, through the sinks, its outbound webhooks. */
+  merchantEvents: MerchantEvents;
+  reservations: ReservationIndex;
+  captureWarnings: CaptureWarnings;
   close(): Promise<void>;
 }
 
@@ -67,33 +73,37 @@ export interface ServiceDeps {
   subscriber: Redis;
   vipps: VippsClient;
   log: Logger;
-  /** The one the Vipps client was given (`metrics.vipps`); a registry of their own without it. */
-  metrics?: Metrics;
 }
 
 export function createServices(deps: ServiceDeps): Services {
   const { config, redis, vipps, log } = deps;
   const keys = redisKeys(config.redis.prefix);
-  const metrics = deps.metrics ?? new Metrics();
   // Its own connection, so counting requests never queues behind cache reads.
   const limiterRedis = redis.duplicate();
   reportRedisErrors(limiterRedis, log, 'rate limiter');
   const live = new LiveUpdates(redis, deps.subscriber, keys, log);
-  const jobs = new JobScheduler(redis, config.redis.prefix, config.capture.marginSeconds, log);
+  const jobs = new JobScheduler(redis, config.redis.prefix, config.capture, log);
+  /** Where merchant events go besides the stream: the outbound webhooks add their sink here. */
+  const eventSinks: MerchantEventSink[] = [];
+  const merchantEvents = new MerchantEvents(live, eventSinks, log);
+  const reservations = new ReservationIndex(redis, keys);
   const paymentRegistry = new PaymentRegistry(redis, keys);
-  const paymentCache = new PaymentCache(redis, keys, log, metrics.cache);
+  const paymentCache = new PaymentCache(redis, keys, log);
   /**
-   * After a payment's new state is stored: keep its jobs current, then tell subscribers once. The
-   * jobs first: they are what finds the next change, and a failed publish must not skip them.
+   * After a payment's new state is stored: keep its jobs and its place among expiring reservations
+   * current, then tell subscribers and the merchant once. The jobs first: they are what finds the
+   * next change, and a failed publish must not skip them.
    */
   const paymentChanged = async (p: PaymentRecord): Promise<void> => {
     await jobs.followPayment(p);
+    await reservations.keepPayment(p);
     await live.publishOnce(paymentTopic(p.merchantSerialNumber, p.reference), progressVersion(p), p);
+    await merchantEvents.emitAll(paymentEvents(p));
   };
   const paymentStore = new PaymentStore(paymentRegistry, paymentCache, log, paymentChanged);
   const paymentReader = new PaymentReader(vipps.epayment, paymentCache, paymentRegistry, paymentStore, log);
   const ledger = new IdempotencyLedger(redis, keys, log);
-  const recurringCache = new RecurringCache(redis, keys, log, metrics.cache);
+  const recurringCache = new RecurringCache(redis, keys, log);
   const audit = new AuditLog(redis, keys, log);
   const recurringRunner = new RecurringRunner(ledger, log, audit);
   const statusTokens = new StatusTokens(config.signingSecret);
@@ -106,12 +116,15 @@ export function createServices(deps: ServiceDeps): Services {
   const agreementChanged = async (a: AgreementRecord): Promise<void> => {
     await jobs.pollAgreement(a);
     await live.publishOnce(agreementTopic(a.merchantSerialNumber, a.agreementId), agreementVersion(a), a);
+    await merchantEvents.emitAll(agreementEvents(a));
   };
   const chargeChanged = async (c: ChargeRecord): Promise<void> => {
     await jobs.pollCharge(c);
     await jobs.scheduleChargeCaptureDeadline(c);
+    await reservations.keepCharge(c);
     const published = await live.publishOnce(chargeTopic(c.merchantSerialNumber, c.agreementId, c.chargeId), chargeVersion(c), c);
     if (published) await live.publish(chargeTopic(c.merchantSerialNumber, c.agreementId), c);
+    await merchantEvents.emitAll(chargeEvents(c));
   };
   const recurringRegistry = new RecurringRegistry(redis, keys);
   const agreementStore = new AgreementStore(recurringRegistry, recurringCache, log, agreementChanged);
@@ -137,7 +150,9 @@ export function createServices(deps: ServiceDeps): Services {
     charges: new ChargeService(vipps.recurring, recurringReader, recurringRunner),
     agreementLinks,
     webhookReceiver: new WebhookReceiver(redis, keys, jobs, new URL(config.publicUrl).host, log),
-    metrics,
+    merchantEvents,
+    reservations,
+    captureWarnings: new CaptureWarnings(redis, keys, merchantEvents),
     close: async () => {
       await jobs.close();
       limiterRedis.disconnect();

@@ -84,6 +84,7 @@ const envSchema = z.object({
   PUBLIC_URL: optionalText.pipe(z.url().optional()),
   CAPTURE_POLICY: z.enum(['CAPTURE', 'NOTIFY']).default('NOTIFY'),
   CAPTURE_MARGIN: duration.default(86_400),
+  CAPTURE_FINAL_MARGIN: optionalText.pipe(duration.optional()),
   SIMULATOR_PORT: port.default(4010),
   SIMULATOR_MERCHANTS: z.preprocess(jsonOrFile, z.array(merchantSchema).min(1).optional()),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
@@ -100,8 +101,6 @@ const envSchema = z.object({
   CORS_ORIGINS: optionalText.pipe(z.string().optional()),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   METRICS_PORT: port.default(9464),
-  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-  WORKER_METRICS_PORT: port.default(9465),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_SECONDS: optionalText.pipe(z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).optional()),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
@@ -124,8 +123,11 @@ export interface Config {
   readonly redis: { readonly url: string | undefined; readonly prefix: string };
   readonly port: number;
   readonly publicUrl: string;
-  /** Per-merchant capture policy is on each merchant (`capturePolicy`, CAPTURE_POLICY by default). */
-  readonly capture: { readonly marginSeconds: number };
+  /**
+   * Per-merchant capture policy is on each merchant (`capturePolicy`, CAPTURE_POLICY by default).
+   * Before a capture deadline: act at `marginSeconds`, warn once more at `finalMarginSeconds` (0: never).
+   */
+  readonly capture: { readonly marginSeconds: number; readonly finalMarginSeconds: number };
   readonly simulator: { readonly port: number; readonly merchants: readonly MerchantConfig[] };
   readonly logLevel: string;
   readonly graphql: {
@@ -143,8 +145,6 @@ export interface Config {
   };
   /** `/metrics` is served here, apart from the public port. */
   readonly metrics: { readonly host: string; readonly port: number };
-  /** The worker's `/metrics` and `/healthz` (port 0: a free one). */
-  readonly workerMetrics: { readonly host: string; readonly port: number };
   /**
    * On SIGTERM: `/readyz` answers 503 for `graceSeconds` while everything still serves, then the
    * process drains; `timeoutSeconds` after the signal it exits whatever is left (src/app/process.ts).
@@ -207,6 +207,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.SHUTDOWN_TIMEOUT_SECONDS <= shutdownGrace) {
     problems.push(`SHUTDOWN_TIMEOUT_SECONDS: must be longer than the ${shutdownGrace} s of SHUTDOWN_GRACE_SECONDS, so there is time left to drain`);
   }
+  // The last warning comes closer to the deadline than the first: 2 hours, or half a shorter margin.
+  const finalMargin = e.CAPTURE_FINAL_MARGIN ?? Math.min(7_200, Math.floor(e.CAPTURE_MARGIN / 2));
+  if (finalMargin >= e.CAPTURE_MARGIN && finalMargin > 0) {
+    problems.push(`CAPTURE_FINAL_MARGIN: must be shorter than CAPTURE_MARGIN (${e.CAPTURE_MARGIN} s): it is the last warning, closer to the deadline`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
@@ -229,7 +234,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     port: e.PORT,
     publicUrl,
-    capture: { marginSeconds: e.CAPTURE_MARGIN },
+    capture: { marginSeconds: e.CAPTURE_MARGIN, finalMarginSeconds: finalMargin },
     simulator: { port: e.SIMULATOR_PORT, merchants: simulatorMerchants },
     logLevel: e.LOG_LEVEL,
     graphql: {
@@ -252,7 +257,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     // The simulator is for a developer's own machine: it listens on loopback unless told otherwise.
     http: { host: e.HOST ?? (simulated ? '127.0.0.1' : '0.0.0.0'), corsOrigins },
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
-    workerMetrics: { host: e.WORKER_METRICS_HOST, port: e.WORKER_METRICS_PORT },
     shutdown: { graceSeconds: shutdownGrace, timeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS },
   };
   return deepFreeze(config);

@@ -13,6 +13,7 @@ import {
   QueueName,
   type JobDataOf,
   type CaptureBeforeExpiryData,
+  type CaptureThreshold,
   type PollAgreementData,
   type PollChargeData,
   type PollPaymentData,
@@ -29,7 +30,8 @@ export class JobScheduler {
   constructor(
     private readonly connection: ConnectionOptions,
     private readonly redisPrefix: string,
-    private readonly captureMarginSeconds: number,
+    /** How long before a capture deadline each capture-before-expiry run is (`finalMarginSeconds` 0: no final run). */
+    private readonly capture: { readonly marginSeconds: number; readonly finalMarginSeconds: number },
     private readonly log: Logger,
   ) {}
 
@@ -57,12 +59,15 @@ export class JobScheduler {
     await this.add(QueueName.PollPayment, data, jobIds.pollPayment(p.merchantSerialNumber, p.reference), delayMs);
   }
 
-  /** Set (or move) the capture-before-expiry job of an authorized payment with money left. */
+  /**
+   * Set (or move) the capture-before-expiry jobs of an authorized payment with money left: one at
+   * CAPTURE_MARGIN before the deadline, and the final one at CAPTURE_FINAL_MARGIN.
+   */
   async scheduleCaptureDeadline(p: PaymentRecord): Promise<void> {
     const deadline = captureDeadline(p);
     if (!deadline || capturable(p) === 0) return;
     const data: CaptureBeforeExpiryData = { msn: p.merchantSerialNumber, reference: p.reference, deadline: deadline.toISOString() };
-    await this.setDeadline(jobIds.captureBeforeExpiry(p.merchantSerialNumber, p.reference), data, deadline);
+    await this.setDeadlines((threshold) => jobIds.captureBeforeExpiry(p.merchantSerialNumber, p.reference, threshold), data, deadline);
   }
 
   /** The same for a reserved Recurring charge with money left. */
@@ -70,7 +75,7 @@ export class JobScheduler {
     const deadline = chargeCaptureDeadline(c);
     if (!deadline) return;
     const data: CaptureBeforeExpiryData = { msn: c.merchantSerialNumber, agreementId: c.agreementId, chargeId: c.chargeId, deadline: deadline.toISOString() };
-    await this.setDeadline(jobIds.captureCharge(c.merchantSerialNumber, c.agreementId, c.chargeId), data, deadline);
+    await this.setDeadlines((threshold) => jobIds.captureCharge(c.merchantSerialNumber, c.agreementId, c.chargeId, threshold), data, deadline);
   }
 
   /** Follow an agreement the customer has not answered yet. */
@@ -88,7 +93,12 @@ export class JobScheduler {
     await this.add(QueueName.PollCharge, data, jobIds.pollCharge(c.merchantSerialNumber, c.agreementId, c.chargeId), delay);
   }
 
-  private async setDeadline(id: string, data: CaptureBeforeExpiryData, deadline: Date): Promise<void> {
+  private async setDeadlines(idOf: (threshold: CaptureThreshold) => string, data: CaptureBeforeExpiryData, deadline: Date): Promise<void> {
+    await this.setDeadline(idOf('first'), { ...data, threshold: 'first' }, deadline, this.capture.marginSeconds);
+    if (this.capture.finalMarginSeconds > 0) await this.setDeadline(idOf('final'), { ...data, threshold: 'final' }, deadline, this.capture.finalMarginSeconds);
+  }
+
+  private async setDeadline(id: string, data: CaptureBeforeExpiryData, deadline: Date, marginSeconds: number): Promise<void> {
     const queue = this.queue(QueueName.CaptureBeforeExpiry);
     try {
       const existing = await queue.getJob(id);
@@ -97,7 +107,7 @@ export class JobScheduler {
     } catch (error) {
       this.log.warn({ err: error, jobId: id }, 'could not inspect capture deadline job');
     }
-    const runAt = deadline.getTime() - this.captureMarginSeconds * 1000;
+    const runAt = deadline.getTime() - marginSeconds * 1000;
     await this.add(QueueName.CaptureBeforeExpiry, data, id, Math.max(0, runAt - Date.now()));
   }
 

@@ -35,6 +35,9 @@ export interface PollChargeData {
   chargeId: string;
 }
 
+/** Which capture-before-expiry run: at CAPTURE_MARGIN before the deadline, or the last one at CAPTURE_FINAL_MARGIN. */
+export type CaptureThreshold = 'first' | 'final';
+
 /** A payment (reference) or a reserved Recurring charge (agreementId + chargeId). */
 export interface CaptureBeforeExpiryData {
   msn: string;
@@ -43,6 +46,8 @@ export interface CaptureBeforeExpiryData {
   chargeId?: string;
   /** The deadline this job was set for (ISO time), to tell a stale job from a current one. */
   deadline: string;
+  /** Which of the two runs: at CAPTURE_MARGIN (`first`, also when absent) or CAPTURE_FINAL_MARGIN. */
+  threshold?: CaptureThreshold;
 }
 
 export interface WebhookEventData {
@@ -70,10 +75,11 @@ export interface JobDataOf {
 /** BullMQ job ids may not contain ':'; MSNs are digits and references [A-Za-z0-9-]. */
 export const jobIds = {
   pollPayment: (msn: string, reference: string) => `poll-payment__${msn}__${reference}`,
-  captureBeforeExpiry: (msn: string, reference: string) => `capture__${msn}__${reference}`,
+  captureBeforeExpiry: (msn: string, reference: string, threshold: CaptureThreshold = 'first') => `${threshold === 'first' ? 'capture' : 'capture-final'}__${msn}__${reference}`,
   pollAgreement: (msn: string, agreementId: string) => `poll-agreement__${msn}__${agreementId}`,
   pollCharge: (msn: string, agreementId: string, chargeId: string) => `poll-charge__${msn}__${agreementId}__${chargeId}`,
-  captureCharge: (msn: string, agreementId: string, chargeId: string) => `capture-charge__${msn}__${agreementId}__${chargeId}`,
+  captureCharge: (msn: string, agreementId: string, chargeId: string, threshold: CaptureThreshold = 'first') =>
+    `${threshold === 'first' ? 'capture-charge' : 'capture-charge-final'}__${msn}__${agreementId}__${chargeId}`,
 };
 
 /** Completed jobs are removed so a deterministic id can be used again for the next round. */

@@ -43,6 +43,10 @@ export function redisKeys(prefix: string) {
     reservedCharges: (msn: string) => `${p}reserved-charges:{${msn}}`,
     /** Which agreement a management-page link made before creation points to (createAgreement key → id), TTL = link lifetime. */
     agreementLink: (msn: string, createKey: string) => `${p}agreement-link:{${msn}}:${createKey}`,
+    /** A merchant's reservations with money left to capture, by capture deadline in ms (sorted set, one per kind). Durable; the sweeper drops passed deadlines. */
+    expiringReservations: (msn: string, kind: 'payment' | 'charge') => `${p}expiring-${kind}s:{${msn}}`,
+    /** A capture-deadline warning claimed or emitted, by event id (`emitting` | `emitted`), TTL a day past the deadline. */
+    captureWarning: (msn: string, eventId: string) => `${p}capture-warning:{${msn}}:${eventId}`,
     /** Pub/sub channel of a subscription topic (see src/live/live-updates.ts). */
     liveChannel: (topic: string) => `${p}live:${topic}`,
     /** Last version published on a topic, so one change is published once (TTL 7 days). */

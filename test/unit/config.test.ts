@@ -31,7 +31,7 @@ describe('loadConfig defaults (empty environment)', () => {
 
   it('has the documented defaults', () => {
     expect(config.redis).toEqual({ url: undefined, prefix: 'vg' });
-    expect(config.capture).toEqual({ marginSeconds: 86_400 });
+    expect(config.capture).toEqual({ marginSeconds: 86_400, finalMarginSeconds: 7_200 });
     expect(config.vipps.timeoutMs).toBe(10_000);
     expect(config.vipps.maxRetries).toBe(3);
     expect(config.vipps.system).toEqual({ name: 'vipps-graph', version: '0.1.0', pluginName: 'vipps-graph', pluginVersion: '0.1.0' });
@@ -201,8 +201,6 @@ describe('the edge: listener, browsers, limits', () => {
     const config = loadConfig({});
     expect(config.http).toEqual({ host: '127.0.0.1', corsOrigins: ['http://localhost:*', 'http://127.0.0.1:*'] });
     expect(config.metrics).toEqual({ host: '127.0.0.1', port: 9464 });
-    expect(config.workerMetrics).toEqual({ host: '127.0.0.1', port: 9465 });
-    expect(loadConfig({ WORKER_METRICS_HOST: '0.0.0.0', WORKER_METRICS_PORT: '0' }).workerMetrics).toEqual({ host: '0.0.0.0', port: 0 });
     expect(config.graphql.limits).toEqual({ maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxTokens: 2_000, maxDocumentBytes: 32_768 });
     expect(config.websocket).toEqual({ maxMessageBytes: 65_536, maxSubscriptions: 20, connectionInitTimeoutMs: 5000 });
   });

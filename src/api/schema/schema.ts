@@ -3,6 +3,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type PubSub } from 'type-graphql';
 import { AuditResolver } from '../../audit/audit.resolver';
+import { MerchantEventsResolver } from '../../merchant-events/merchant-events.resolver';
 import { PaymentMutationResolver } from '../../payments/payment-mutation.resolver';
 import { PaymentResolver } from '../../payments/payment.resolver';
 import { PaymentSubscriptionResolver } from '../../payments/payment-subscription.resolver';
@@ -37,7 +38,7 @@ export function buildGraphQLSchema(): GraphQLSchema {
 /** The plain type-graphql schema, built from the decorated classes. */
 export function buildTypeGraphQLSchema(): GraphQLSchema {
   return buildSchemaSync({
-    resolvers: [NodeResolver, PaymentResolver, PaymentMutationResolver, PaymentSubscriptionResolver, AgreementResolver, ChargeResolver, RecurringMutationResolver, RecurringSubscriptionResolver, AuditResolver],
+    resolvers: [NodeResolver, PaymentResolver, PaymentMutationResolver, PaymentSubscriptionResolver, AgreementResolver, ChargeResolver, RecurringMutationResolver, RecurringSubscriptionResolver, AuditResolver, MerchantEventsResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
     pubSub: SUBSCRIBE_FUNCTIONS_ONLY,
