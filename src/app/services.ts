@@ -28,6 +28,7 @@ import { StatusTokens } from '../payments/status-tokens';
 import { JobScheduler } from '../queues/job-scheduler';
 import { reportRedisErrors } from '../redis/client';
 import { redisKeys } from '../redis/keys';
+import { Metrics } from '../telemetry/metrics';
 import type { VippsClient } from '../vipps/vipps-client';
 import { WebhookReceiver } from '../webhooks/webhook-receiver';
 import { agreementTopic, chargeTopic } from '../recurring/recurring-topics';
@@ -58,6 +59,8 @@ export interface Services {
   charges: ChargeService;
   agreementLinks: AgreementLinks;
   webhookReceiver: WebhookReceiver;
+  /** The process's metrics registry: what the services count, and what its entry point adds. */
+  metrics: Metrics;
   /** A merchant's stream (`merchantEvents`) and, through the sinks, its outbound webhooks. */
   merchantEvents: MerchantEvents;
   reservations: ReservationIndex;
@@ -73,11 +76,14 @@ export interface ServiceDeps {
   subscriber: Redis;
   vipps: VippsClient;
   log: Logger;
+  /** The one the Vipps client was given (`metrics.vipps`); a registry of their own without it. */
+  metrics?: Metrics;
 }
 
 export function createServices(deps: ServiceDeps): Services {
   const { config, redis, vipps, log } = deps;
   const keys = redisKeys(config.redis.prefix);
+  const metrics = deps.metrics ?? new Metrics();
   // Its own connection, so counting requests never queues behind cache reads.
   const limiterRedis = redis.duplicate();
   reportRedisErrors(limiterRedis, log, 'rate limiter');
@@ -88,7 +94,7 @@ export function createServices(deps: ServiceDeps): Services {
   const merchantEvents = new MerchantEvents(live, eventSinks, log);
   const reservations = new ReservationIndex(redis, keys);
   const paymentRegistry = new PaymentRegistry(redis, keys);
-  const paymentCache = new PaymentCache(redis, keys, log);
+  const paymentCache = new PaymentCache(redis, keys, log, metrics.cache);
   /**
    * After a payment's new state is stored: keep its jobs and its place among expiring reservations
    * current, then tell subscribers and the merchant once. The jobs first: they are what finds the
@@ -103,7 +109,7 @@ export function createServices(deps: ServiceDeps): Services {
   const paymentStore = new PaymentStore(paymentRegistry, paymentCache, log, paymentChanged);
   const paymentReader = new PaymentReader(vipps.epayment, paymentCache, paymentRegistry, paymentStore, log);
   const ledger = new IdempotencyLedger(redis, keys, log);
-  const recurringCache = new RecurringCache(redis, keys, log);
+  const recurringCache = new RecurringCache(redis, keys, log, metrics.cache);
   const audit = new AuditLog(redis, keys, log);
   const recurringRunner = new RecurringRunner(ledger, log, audit);
   const statusTokens = new StatusTokens(config.signingSecret);
@@ -150,6 +156,7 @@ export function createServices(deps: ServiceDeps): Services {
     charges: new ChargeService(vipps.recurring, recurringReader, recurringRunner),
     agreementLinks,
     webhookReceiver: new WebhookReceiver(redis, keys, jobs, new URL(config.publicUrl).host, log),
+    metrics,
     merchantEvents,
     reservations,
     captureWarnings: new CaptureWarnings(redis, keys, merchantEvents),

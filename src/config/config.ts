@@ -101,6 +101,8 @@ const envSchema = z.object({
   CORS_ORIGINS: optionalText.pipe(z.string().optional()),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   METRICS_PORT: port.default(9464),
+  WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  WORKER_METRICS_PORT: port.default(9465),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_GRACE_SECONDS: optionalText.pipe(z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).optional()),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
@@ -145,6 +147,8 @@ export interface Config {
   };
   /** `/metrics` is served here, apart from the public port. */
   readonly metrics: { readonly host: string; readonly port: number };
+  /** The worker's `/metrics` and `/healthz` (port 0: a free one). */
+  readonly workerMetrics: { readonly host: string; readonly port: number };
   /**
    * On SIGTERM: `/readyz` answers 503 for `graceSeconds` while everything still serves, then the
    * process drains; `timeoutSeconds` after the signal it exits whatever is left (src/app/process.ts).
@@ -257,6 +261,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     // The simulator is for a developer's own machine: it listens on loopback unless told otherwise.
     http: { host: e.HOST ?? (simulated ? '127.0.0.1' : '0.0.0.0'), corsOrigins },
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
+    workerMetrics: { host: e.WORKER_METRICS_HOST, port: e.WORKER_METRICS_PORT },
     shutdown: { graceSeconds: shutdownGrace, timeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS },
   };
   return deepFreeze(config);

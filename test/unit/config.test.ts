@@ -201,6 +201,8 @@ describe('the edge: listener, browsers, limits', () => {
     const config = loadConfig({});
     expect(config.http).toEqual({ host: '127.0.0.1', corsOrigins: ['http://localhost:*', 'http://127.0.0.1:*'] });
     expect(config.metrics).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(config.workerMetrics).toEqual({ host: '127.0.0.1', port: 9465 });
+    expect(loadConfig({ WORKER_METRICS_HOST: '0.0.0.0', WORKER_METRICS_PORT: '0' }).workerMetrics).toEqual({ host: '0.0.0.0', port: 0 });
     expect(config.graphql.limits).toEqual({ maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxTokens: 2_000, maxDocumentBytes: 32_768 });
     expect(config.websocket).toEqual({ maxMessageBytes: 65_536, maxSubscriptions: 20, connectionInitTimeoutMs: 5000 });
   });
