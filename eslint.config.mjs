@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const envOnlyInConfig = {
   object: 'process',
   property: 'env',
-  message: 'Read configuration through src/config/config.ts; it is the only module that reads the environment (STYLE §6).',
+  message: 'Read configuration through src/config/config.ts; it is the only module that reads the environment (docs/design.md, convention 6).',
 };
 
 export default tseslint.config(

@@ -39,7 +39,7 @@ import { paymentTopic } from '../src/payments/payment-topic';
  * steps (`live.publishOnce`, `jobs.pollPayment`: the deterministic poll job, first look after 5 s).
  *
  * Measured over a fixed window after a warm-up: (a) Vipps GET payment calls, per reference
- * (the most in any 60 s, REFERENCE §12 allows 120/min) and in total per second, counted from
+ * (the most in any 60 s, docs/vipps.md §12 allows 120/min) and in total per second, counted from
  * every exchange the simulator answers (its request log, `GET /simulator/v1/requests`, keeps only
  * the last 10 000 requests: two seconds at this rate); (b) for a sample of payments approved
  * through the simulator's test approve endpoint, spread over the window, the time until the

@@ -52,7 +52,7 @@ async function reservationOf(services: Services, data: CaptureBeforeExpiryData):
 }
 
 /**
- * Before a reservation expires (REFERENCE §9), per merchant policy, payments and reserved
+ * Before a reservation expires (docs/vipps.md §9), per merchant policy, payments and reserved
  * Recurring charges alike. At CAPTURE_MARGIN: capture what is left (CAPTURE) or emit
  * CAPTURE_DEADLINE_APPROACHING (NOTIFY). At CAPTURE_FINAL_MARGIN, whatever the policy: if money is
  * still left (not captured by hand, or the automatic capture did not go through), warn once more.

@@ -4,7 +4,7 @@ import { nextPollDelay } from '../src/queues/poll-cadence';
 import type { PollPaymentData } from '../src/queues/queues';
 
 /**
- * Looks at one payment until it leaves CREATED, never trusting webhooks alone (REFERENCE §12).
+ * Looks at one payment until it leaves CREATED, never trusting webhooks alone (docs/vipps.md §12).
  * One job per payment: between looks the job moves itself back to the delayed set.
  */
 export function pollPaymentProcessor(services: Services) {

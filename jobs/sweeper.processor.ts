@@ -5,7 +5,7 @@ import { AGREEMENT_STATUSES } from '../src/recurring/recurring-record';
 const BATCH = 200;
 
 /**
- * Recreates jobs that should exist (DESIGN §5): the capture-before-expiry jobs (at CAPTURE_MARGIN
+ * Recreates jobs that should exist (docs/design.md §5): the capture-before-expiry jobs (at CAPTURE_MARGIN
  * and CAPTURE_FINAL_MARGIN) and the expiring-reservations entry of every authorized payment and
  * reserved Recurring charge with money left (entries whose deadline passed are dropped); a poll
  * for every payment still CREATED and every agreement still PENDING; and first records the

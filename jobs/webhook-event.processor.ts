@@ -3,7 +3,7 @@ import type { Services } from '../src/app/services';
 import type { WebhookEventData } from '../src/queues/queues';
 
 /**
- * Applies a verified webhook: a hint to read the resource again from Vipps (REFERENCE §11), so
+ * Applies a verified webhook: a hint to read the resource again from Vipps (docs/vipps.md §11), so
  * duplicates and events out of order are harmless.
  */
 export function webhookEventProcessor(services: Services) {

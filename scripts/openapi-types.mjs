@@ -1,6 +1,6 @@
 // Generates TypeScript types from the vendored Vipps OpenAPI files (src/vipps/openapi/).
 // The ePayment spec points its `receipt` schema at a remote copy of the Order Management spec;
-// we rewrite that to the vendored file so generation works offline (REFERENCE §16).
+// we rewrite that to the vendored file so generation works offline (docs/vipps.md §16).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';

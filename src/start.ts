@@ -8,7 +8,7 @@ import { RedisNotFoundError, startPrivateRedis, type PrivateRedis } from './dev/
 import { answers200, NotReadyError, waitUntil } from './dev/wait';
 
 /**
- * `npm start`: the whole system in one process tree for a first look (DESIGN §1): a private
+ * `npm start`: the whole system in one process tree for a first look (docs/design.md §1): a private
  * redis-server unless REDIS_URL is set, the Vipps simulator (VIPPS_ENV=simulator), the API and
  * the worker. Production runs `start:api` and `start:worker` separately against a shared Redis.
  */

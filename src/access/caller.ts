@@ -3,7 +3,7 @@ import type { Scope } from '../config/config';
 import { ErrorCode, userError } from '../common/error-code';
 
 /**
- * Who is calling: an API key (scopes + merchants, DESIGN §3) or a payment's status token, which
+ * Who is calling: an API key (scopes + merchants, docs/design.md §3) or a payment's status token, which
  * may read and follow that one payment and nothing else.
  */
 export type Caller =

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * A short-lived signed token for one payment (DESIGN §2): lets a mobile client or a return page
+ * A short-lived signed token for one payment (docs/design.md §2): lets a mobile client or a return page
  * read and follow that payment, nothing else. `v1.<base64url payload>.<base64url HMAC-SHA256>`.
  */
 export const STATUS_TOKEN_LIFETIME_SECONDS = 3600;

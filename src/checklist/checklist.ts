@@ -4,7 +4,7 @@ import type { VippsClient } from '../vipps/vipps-client';
 import { ChecklistApi, OPS, type AgreementView, type ChargeView, type Money, type PaymentView } from './checklist-api';
 
 /**
- * Vipps' go-live checklist (REFERENCE §15) run through our own GraphQL API over HTTP: payments
+ * Vipps' go-live checklist (docs/vipps.md §15) run through our own GraphQL API over HTTP: payments
  * ending AUTHORIZED, CAPTURED, REFUNDED and CANCELLED; agreements ending ACTIVE and STOPPED;
  * RECURRING charges ending CHARGED and REFUNDED; and the Vipps-System-* headers on every call.
  * The customer's part is played by Vipps' own test endpoints (force approve, force accept),

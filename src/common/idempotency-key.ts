@@ -1,7 +1,7 @@
 import { ErrorCode, userError } from './error-code';
 
 /**
- * One rule for idempotency keys that both Vipps APIs accept (REFERENCE §3): ePayment takes up to
+ * One rule for idempotency keys that both Vipps APIs accept (docs/vipps.md §3): ePayment takes up to
  * 50 characters, Recurring 1–40 without `#`, `?`, `/` or `\`.
  */
 const KEY_PATTERN = /^[A-Za-z0-9._:=+-]{1,40}$/;

@@ -4,7 +4,7 @@ import type { RedisKeys } from '../redis/keys';
 import { canonicalJson } from './canonical-json';
 
 /**
- * Our side of idempotency for mutations (DESIGN §2), per merchant and key, kept 30 days:
+ * Our side of idempotency for mutations (docs/design.md §2), per merchant and key, kept 30 days:
  * - a new key runs the operation;
  * - the same key with the same input answers the stored outcome without acting again;
  * - the same key with another input is a conflict;

@@ -14,10 +14,10 @@ export function formatMoney(value: number, currency: string): string {
   return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')} ${currency}`;
 }
 
-/** The smallest amount Vipps accepts per payment (REFERENCE §4): NOK 1.00, DKK/EUR 0.01. */
+/** The smallest amount Vipps accepts per payment (docs/vipps.md §4): NOK 1.00, DKK/EUR 0.01. */
 export function minimumAmount(currency: Currency): number {
   return currency === 'NOK' ? 100 : 1;
 }
 
-/** The largest ePayment amount (REFERENCE §7.1). */
+/** The largest ePayment amount (docs/vipps.md §7.1). */
 export const MAX_PAYMENT_AMOUNT = 65_000_000;

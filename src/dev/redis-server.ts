@@ -8,7 +8,7 @@ import { waitUntil } from './wait';
 
 /**
  * A private `redis-server` for `npm start` and the integration tests, so a first look needs no
- * Redis set up by hand. Configured like production (DESIGN §4): AOF on, `noeviction`, no RDB
+ * Redis set up by hand. Configured like production (docs/design.md §4): AOF on, `noeviction`, no RDB
  * snapshots, listening on loopback only.
  */
 export interface PrivateRedis {

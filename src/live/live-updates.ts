@@ -4,7 +4,7 @@ import type { RedisKeys } from '../redis/keys';
 import { AsyncQueue } from './async-queue';
 
 /**
- * Subscription events through Redis pub/sub (DESIGN §1), so every API replica delivers every
+ * Subscription events through Redis pub/sub (docs/design.md §1), so every API replica delivers every
  * update. One Redis channel subscription per topic per process however many clients follow it;
  * updates fan out locally. Separate connections publish and subscribe (a subscribing Redis
  * connection can do nothing else).

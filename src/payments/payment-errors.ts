@@ -20,7 +20,7 @@ type Explain = (p: PaymentRecord | undefined, context: FailureContext) => string
 const ref = (p: PaymentRecord | undefined) => (p ? `payment ${p.reference}` : 'the payment');
 
 /**
- * Every ePayment error code (REFERENCE §5) as an ErrorCode and a sentence for a shop employee.
+ * Every ePayment error code (docs/vipps.md §5) as an ErrorCode and a sentence for a shop employee.
  * Branch on the numeric code, never on Vipps' text.
  */
 const BY_CODE: Record<string, [ErrorCode, Explain]> = {
@@ -81,7 +81,7 @@ const BY_CODE: Record<string, [ErrorCode, Explain]> = {
 
 export function explainVippsFailure(failure: VippsFailure, payment?: PaymentRecord, context: FailureContext = {}): UserErrorData {
   const extra = { ...(failure.code ? { vippsErrorCode: failure.code } : {}), ...(failure.traceId ? { traceId: failure.traceId } : {}) };
-  // 4150 means two things (REFERENCE §5, §6): on a refund the key was used for another refund, elsewhere the reference exists.
+  // 4150 means two things (docs/vipps.md §5, §6): on a refund the key was used for another refund, elsewhere the reference exists.
   if (failure.code === '4150' && context.operation === 'refund') {
     return { code: ErrorCode.IDEMPOTENCY_CONFLICT, message: 'This idempotency key was already used for a refund with a different amount. Use a new key for a new refund.', ...extra };
   }

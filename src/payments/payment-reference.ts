@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /**
- * A reference for a payment the caller did not name, following Vipps' advice (REFERENCE §4):
+ * A reference for a payment the caller did not name, following Vipps' advice (docs/vipps.md §4):
  * letters, digits and hyphens, not digits only, no leading zero. Derived from the merchant and
  * the caller's idempotency key, so a retried `createPayment` names the same payment.
  */

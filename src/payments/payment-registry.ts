@@ -5,7 +5,7 @@ import { progressRank, progressVersion } from './payment-version';
 
 /**
  * ePayment has no list endpoint, so we keep a registry of every payment we create or learn of
- * (DESIGN §4): a hash per payment with what Vipps does not return, and sorted sets per merchant
+ * (docs/design.md §4): a hash per payment with what Vipps does not return, and sorted sets per merchant
  * (all, and per state) ordered by creation time. Durable data: no TTL.
  */
 export interface PaymentMeta {

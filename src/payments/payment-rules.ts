@@ -1,12 +1,12 @@
 import type { PaymentRecord } from './payment-record';
 
 /**
- * Derived facts about a payment, from Vipps' state machine and money rules (REFERENCE §8, §9).
+ * Derived facts about a payment, from Vipps' state machine and money rules (docs/vipps.md §8, §9).
  * Pure functions: the GraphQL fields and the pre-checks of mutations use the same rules.
  */
 
 const DAY_MS = 86_400_000;
-/** Reservation lifetime per market when Vipps reports no `captureGuaranteedUntil` (REFERENCE §9). */
+/** Reservation lifetime per market when Vipps reports no `captureGuaranteedUntil` (docs/vipps.md §9). */
 const CAPTURE_WINDOW_DAYS = { NOK: 180, DKK: 14, EUR: 14 } as const;
 
 export type PaymentAction = 'CAPTURE' | 'REFUND' | 'CANCEL';

@@ -2,7 +2,7 @@ import type { ChargeRecord } from '../recurring/recurring-record';
 import { POLL } from './queues';
 
 /**
- * When to look at a CREATED payment next (DESIGN §5): every 2 s while the user can act (10
+ * When to look at a CREATED payment next (docs/design.md §5): every 2 s while the user can act (10
  * minutes, or until `expiresAt`), then backing off to a minute, and giving up an hour after the
  * window closed (Vipps will have expired it; the sweeper still looks now and then). Pure.
  */
@@ -19,7 +19,7 @@ const DAY = 24 * HOUR;
 
 /**
  * When to look at a Recurring charge next: Vipps processes charges on the due date and retries
- * daily until due + retryDays (REFERENCE §10.7), so look daily before that, every 15 minutes
+ * daily until due + retryDays (docs/vipps.md §10.7), so look daily before that, every 15 minutes
  * from the due date to a day after the last retry, and stop at a final or settled status.
  */
 export function nextChargePollDelay(c: Pick<ChargeRecord, 'status' | 'due' | 'retryDays'>, now: number): number | null {

@@ -9,7 +9,7 @@ import { AGREEMENT_PAGE_TOKEN_LIFETIME_SECONDS, signAgreementPageToken, verifyAg
  *
  * Why the link is made from the createAgreement idempotency key and not the agreement id: Vipps
  * requires `merchantAgreementUrl` in the draft, before it has assigned the id, and refuses any
- * PATCH while the agreement is PENDING (`illegal-agreement-update`, REFERENCE §10.3), so "create
+ * PATCH while the agreement is PENDING (`illegal-agreement-update`, docs/vipps.md §10.3), so "create
  * with a placeholder, patch the real link in" would leave the placeholder in place exactly while
  * the customer reads the agreement in the app. The key is ours, known before creation, unique per
  * merchant, and a retried create sends the same key and therefore the same URL. Once Vipps answers,

@@ -85,7 +85,7 @@ export class AgreementService {
     });
   }
 
-  /** Final (REFERENCE §10.6): Vipps also cancels the agreement's pending, due and reserved charges. */
+  /** Final (docs/vipps.md §10.6): Vipps also cancels the agreement's pending, due and reserved charges. */
   stop(actor: Actor, msn: string, agreementId: string, idempotencyKey: string): Promise<RecurringOutcome> {
     return this.runner.mutate<{ status: 'STOPPED' }>({
       actor,
@@ -167,7 +167,7 @@ function draftBody(cmd: CreateAgreementCommand, merchantAgreementUrl: string): D
       ...(c.eventText != null ? { eventText: c.eventText } : {}),
     };
   }
-  // FLEXIBLE pricing, DKK/EUR and an absent interval are live but not in the stored spec (REFERENCE §0).
+  // FLEXIBLE pricing, DKK/EUR and an absent interval are live but not in the stored spec (docs/vipps.md §0).
   return body as unknown as DraftAgreementRequest;
 }
 

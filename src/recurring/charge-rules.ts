@@ -1,12 +1,12 @@
 import type { AgreementRecord, ChargeRecord } from './recurring-record';
 
 /**
- * Money rules of a charge (REFERENCE §9, §10.4, §10.7), shared by validation, the GraphQL type
+ * Money rules of a charge (docs/vipps.md §9, §10.4, §10.7), shared by validation, the GraphQL type
  * and the agreement page. Pure.
  */
 
 const DAY_MS = 86_400_000;
-/** Reserved charges can be captured for 180 days in Norway, 14 in Denmark and Finland (REFERENCE §9). */
+/** Reserved charges can be captured for 180 days in Norway, 14 in Denmark and Finland (docs/vipps.md §9). */
 const RESERVATION_DAYS: Record<string, number> = { NOK: 180, DKK: 14, EUR: 14 };
 
 /** Reserved money still to capture: reserved − captured − released. */
@@ -34,7 +34,7 @@ export function captureDeadline(c: ChargeRecord): Date | null {
 }
 
 /**
- * The most a new charge may be (REFERENCE §10.4): LEGACY 5 × the price, VARIABLE the higher of
+ * The most a new charge may be (docs/vipps.md §10.4): LEGACY 5 × the price, VARIABLE the higher of
  * the suggested and the user's max amount, FLEXIBLE no ceiling (null).
  */
 export function chargeCeiling(a: AgreementRecord): number | null {

@@ -130,7 +130,7 @@ function createBody(cmd: CreateChargeCommand): CreateChargeRequest {
     transactionType: cmd.transactionType,
     retryDays: cmd.retryDays ?? 0,
   };
-  // `type` and a missing `due` (UNSCHEDULED) are live but not in the stored spec (REFERENCE §10.4).
+  // `type` and a missing `due` (UNSCHEDULED) are live but not in the stored spec (docs/vipps.md §10.4).
   if (cmd.type === 'UNSCHEDULED') body.type = 'UNSCHEDULED';
   else body.due = cmd.due;
   if (cmd.orderId != null) body.orderId = cmd.orderId;

@@ -26,7 +26,7 @@ const chargeName = (c: FailureContext) => (c.charge ? `charge ${c.charge.chargeI
 const statusOf = (s: string | undefined) => (s ? ` (it is ${s.toLowerCase().replace(/_/g, ' ')})` : '');
 
 /**
- * Every Recurring problem identifier (REFERENCE §5) as an ErrorCode and a sentence for a shop
+ * Every Recurring problem identifier (docs/vipps.md §5) as an ErrorCode and a sentence for a shop
  * employee. Branch on the identifier in the problem `type`, never on Vipps' text.
  */
 const BY_PROBLEM: Record<string, Explain> = {

@@ -15,7 +15,7 @@ import type {
 
 /**
  * Pure conversions from Vipps' Recurring answers to our records. The stored spec is behind the
- * live API (FLEXIBLE pricing, DKK/EUR, UNSCHEDULED, optional interval: REFERENCE §0), so the
+ * live API (FLEXIBLE pricing, DKK/EUR, UNSCHEDULED, optional interval: docs/vipps.md §0), so the
  * bodies are read field by field rather than trusted to the generated types.
  */
 

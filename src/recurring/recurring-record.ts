@@ -1,20 +1,20 @@
 import type { Currency } from '../common/money';
 
 /**
- * What we know of Recurring agreements and charges: Vipps' GET answers (REFERENCE §10.2, §10.5),
+ * What we know of Recurring agreements and charges: Vipps' GET answers (docs/vipps.md §10.2, §10.5),
  * flattened and JSON-safe. This is what the cache stores and what listeners receive.
  */
 
 export const AGREEMENT_STATUSES = ['PENDING', 'ACTIVE', 'STOPPED', 'EXPIRED'] as const;
 export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
-/** An agreement in these never changes again (REFERENCE §10.6). */
+/** An agreement in these never changes again (docs/vipps.md §10.6). */
 export const FINAL_AGREEMENT_STATUSES: ReadonlySet<AgreementStatus> = new Set(['STOPPED', 'EXPIRED']);
 
 export const CHARGE_STATUSES = [
   'PENDING', 'DUE', 'PROCESSING', 'RESERVED', 'CHARGED', 'PARTIALLY_CAPTURED', 'FAILED', 'CANCELLED', 'PARTIALLY_REFUNDED', 'REFUNDED',
 ] as const;
 export type ChargeStatus = (typeof CHARGE_STATUSES)[number];
-/** No money can move on these any more (REFERENCE §10.7). */
+/** No money can move on these any more (docs/vipps.md §10.7). */
 export const FINAL_CHARGE_STATUSES: ReadonlySet<ChargeStatus> = new Set(['FAILED', 'CANCELLED', 'REFUNDED']);
 
 export type PricingType = 'LEGACY' | 'VARIABLE' | 'FLEXIBLE';

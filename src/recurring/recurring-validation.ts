@@ -5,12 +5,12 @@ import { cancellable, capturable, chargeCeiling, refundable } from './charge-rul
 import type { AgreementRecord, CampaignType, ChargeRecord, ChargeType, Period, PricingType, TransactionType } from './recurring-record';
 
 /**
- * Checks made before anything is sent to Vipps (REFERENCE §10.1–10.4, §10.7), so a bad request
+ * Checks made before anything is sent to Vipps (docs/vipps.md §10.1–10.4, §10.7), so a bad request
  * never reaches Vipps. Pure: each throws a `UserFacingError` naming the field.
  */
 
 const MIN_AMOUNT = 100;
-/** [now] The highest agreement price or suggested max amount: NOK 20 000 (REFERENCE §10.1). */
+/** [now] The highest agreement price or suggested max amount: NOK 20 000 (docs/vipps.md §10.1). */
 const MAX_PRICE = 2_000_000;
 const ORDER_ID = /^[a-zA-Z0-9-]{1,50}$/;
 const PHONE = /^\d{8,15}$/;
@@ -173,7 +173,7 @@ export interface CreateChargeCheck {
   externalId?: string | null;
 }
 
-/** `today` is the real UTC date: Vipps validates against its own clock (REFERENCE §10.4). */
+/** `today` is the real UTC date: Vipps validates against its own clock (docs/vipps.md §10.4). */
 export function checkCreateCharge(a: AgreementRecord, c: CreateChargeCheck, today: Date): void {
   const f = (...path: string[]) => ['input', ...path];
   if (a.status !== 'ACTIVE') throw userError(ErrorCode.AGREEMENT_NOT_ACTIVE, `Agreement ${a.agreementId} is ${a.status.toLowerCase()}, so no charge can be made on it.`);

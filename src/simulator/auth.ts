@@ -4,7 +4,7 @@ import type { SimContext, SimModule } from './simulator-context';
 import { header, type Route, type SimRequest } from './http';
 import { epaymentProblem, gatewayProblem, recurringProblem, SimProblem, webhooksProblem } from './problems';
 
-/** Test-environment token lifetime (REFERENCE §1). Tokens expire in real time, not simulator time. */
+/** Test-environment token lifetime (docs/vipps.md §1). Tokens expire in real time, not simulator time. */
 export const TOKEN_LIFETIME_SECONDS = 3600;
 
 interface IssuedToken {

@@ -4,7 +4,7 @@ import type { Route, SimRequest } from './http';
 import { SimProblem } from './problems';
 
 /**
- * The control API for tests, demos and fault drills (DESIGN §6). Not part of Vipps; never
+ * The control API for tests, demos and fault drills (docs/design.md §6). Not part of Vipps; never
  * affected by injected faults.
  */
 const advanceSchema = z.object({ seconds: z.number().int().min(0).max(10 * 365 * 86400) });

@@ -3,7 +3,7 @@ import type { SimResponse } from './http';
 import { SimProblem } from './problems';
 
 /**
- * Idempotency exactly as REFERENCE §6: the same key with the same request returns the first
+ * Idempotency exactly as docs/vipps.md §6: the same key with the same request returns the first
  * outcome without acting again; a 4xx outcome is sticky; a different request with the same key is
  * a conflict (the caller decides which error that is). 5xx outcomes are not remembered, so a
  * retry with the same key may act.

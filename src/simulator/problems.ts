@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SimResponse } from './http';
 
 /**
- * Error bodies in the shapes Vipps uses (REFERENCE §5): ePayment and Webhooks problems with
+ * Error bodies in the shapes Vipps uses (docs/vipps.md §5): ePayment and Webhooks problems with
  * `traceId` and `extraDetails[{name, reason}]`, Recurring `ErrorV3` with a problem identifier,
  * and the API gateway's non-problem body for 401/429.
  */
@@ -82,7 +82,7 @@ export function webhooksProblem(status: number, title: string, detail: string, r
   });
 }
 
-/** What the Azure API gateway answers before a request reaches the API (REFERENCE §5). */
+/** What the Azure API gateway answers before a request reaches the API (docs/vipps.md §5). */
 export function gatewayProblem(status: 401 | 403 | 429, message: string, retryAfterSeconds?: number): SimProblem {
   return new SimProblem({
     status,

@@ -12,7 +12,7 @@ import type { components } from './generated/access-token';
 type TokenResponse = components['schemas']['AuthorizationTokenResponse'];
 
 /**
- * Access tokens per merchant (REFERENCE §2), shared by every process through Redis so a fleet asks
+ * Access tokens per merchant (docs/vipps.md §2), shared by every process through Redis so a fleet asks
  * Vipps for one token per merchant per lifetime, not one per process or request.
  *
  * Order of lookup: this process's memo, then Redis, then one refresh under a Redis lock
@@ -215,7 +215,7 @@ function readToken(body: unknown, context: { api: 'token'; method: string; path:
   if (typeof response?.access_token !== 'string' || response.access_token === '') {
     throw new VippsApiError({ ...context, status: 200, title: 'Access token response without access_token' });
   }
-  // Numeric fields arrive as strings (REFERENCE §16). Without one, assume the shorter documented lifetime (test, 1 h).
+  // Numeric fields arrive as strings (docs/vipps.md §16). Without one, assume the shorter documented lifetime (test, 1 h).
   const expiresIn = Number.parseInt(String(response.expires_in ?? ''), 10);
   return { token: response.access_token, ttlSeconds: tokenCacheTtlSeconds(Number.isNaN(expiresIn) ? 3600 : expiresIn) };
 }

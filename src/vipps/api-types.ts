@@ -6,7 +6,7 @@ import type { components as Webhooks } from './generated/webhooks';
 
 /**
  * Friendly names for the request and response types generated from the official OpenAPI files
- * (`npm run openapi:types`). Where Vipps has moved on from the stored spec (REFERENCE §0 "[now]"),
+ * (`npm run openapi:types`). Where Vipps has moved on from the stored spec (docs/vipps.md §0 "[now]"),
  * the additions are declared here and marked.
  */
 
@@ -53,7 +53,7 @@ export type ListWebhooksResponse = W['QueryResponse'];
 export type Webhook = W['Webhook'];
 
 type O = OrderManagement['schemas'];
-/** Upper case in the spec enum, lower case in the current docs (REFERENCE §13); Vipps accepts both. */
+/** Upper case in the spec enum, lower case in the current docs (docs/vipps.md §13); Vipps accepts both. */
 export type OrderPaymentType = O['PaymentType'] | 'ecom' | 'recurring';
 export type Receipt = O['Receipt'];
 export type Order = O['OrderV2Response'];

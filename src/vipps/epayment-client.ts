@@ -12,7 +12,7 @@ import type {
 import { vippsPath as p, type VippsCaller } from './transport';
 
 /**
- * ePayment API v1 (REFERENCE §7), one method per endpoint. Writes take the caller's Idempotency-Key,
+ * ePayment API v1 (docs/vipps.md §7), one method per endpoint. Writes take the caller's Idempotency-Key,
  * derived from its own data so an HTTP retry, a job retry and a user retry all send the same key.
  */
 export function createEpaymentClient(call: VippsCaller) {
@@ -31,7 +31,7 @@ export function createEpaymentClient(call: VippsCaller) {
     refundPayment: (msn: string, reference: string, body: RefundModificationRequest, idempotencyKey: string) =>
       call.request<ModificationResponse>(msn, { method: 'POST', path: p`/epayment/v1/payments/${reference}/refund`, body, idempotencyKey }),
     /**
-     * Test environment only (REFERENCE §7.7). The endpoint takes no Idempotency-Key, so this write is
+     * Test environment only (docs/vipps.md §7.7). The endpoint takes no Idempotency-Key, so this write is
      * never retried; a second approval fails harmlessly.
      */
     forceApprovePayment: (msn: string, reference: string, body: ForceApproveRequest) =>

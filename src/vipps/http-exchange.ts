@@ -36,7 +36,7 @@ export class NoResponseError extends Error {
   }
 }
 
-/** The four Vipps-System-* headers Vipps asks every integration to send (REFERENCE §3). */
+/** The four Vipps-System-* headers Vipps asks every integration to send (docs/vipps.md §3). */
 export function systemHeaders(system: SystemInfo): Record<string, string> {
   return {
     'Vipps-System-Name': system.name,

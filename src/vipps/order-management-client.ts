@@ -2,7 +2,7 @@ import type { Order, OrderPaymentType, Receipt } from './api-types';
 import { vippsPath as p, type VippsCaller } from './transport';
 
 /**
- * Order Management API v2 (REFERENCE §13): receipts shown in the Vipps app. `orderId` is the ePayment
+ * Order Management API v2 (docs/vipps.md §13): receipts shown in the Vipps app. `orderId` is the ePayment
  * `reference` or the Recurring charge id. A receipt can be added once (a second add is 409), and the
  * API takes no Idempotency-Key, so adding is not retried; on doubt, read it back with `getOrder`.
  */

@@ -14,7 +14,7 @@ import type {
 } from './api-types';
 import { vippsPath as p, type VippsCaller, type VippsResponse } from './transport';
 
-/** One page of a Recurring list; a `continuationToken` means there is more (REFERENCE §3). */
+/** One page of a Recurring list; a `continuationToken` means there is more (docs/vipps.md §3). */
 export interface Page<T> {
   items: T[];
   continuationToken?: string;
@@ -42,7 +42,7 @@ const page = <T>(response: VippsResponse<T[] | undefined>): Page<T> => {
 };
 
 /**
- * Recurring API v3 (REFERENCE §10), one method per endpoint. Recurring wants an Idempotency-Key on
+ * Recurring API v3 (docs/vipps.md §10), one method per endpoint. Recurring wants an Idempotency-Key on
  * every POST/PATCH/DELETE (1–40 chars, no `#?/\`); callers derive it from their own ids.
  * PATCH/DELETE/capture/refund answer 202 or 204 without a body: accepted, maybe not yet enacted.
  */

@@ -3,7 +3,7 @@
  * decision table. The transport owns the loop; this module only answers "again, and after how long?".
  *
  * Safe to repeat: GET always; a write only when it carries an Idempotency-Key (the same key on every
- * attempt), because Vipps then performs it at most once (REFERENCE §6). A write without a key is
+ * attempt), because Vipps then performs it at most once (docs/vipps.md §6). A write without a key is
  * never repeated: after a timeout or a 500 we cannot know whether Vipps already acted on it.
  */
 
@@ -47,7 +47,7 @@ export interface RetryDecision {
 
 /**
  * Statuses worth another attempt: gateway/server trouble, 423 (ePayment "concurrent operation on the
- * same payment, retry", REFERENCE §5) and 429. Every other 4xx is an answer, not a glitch.
+ * same payment, retry", docs/vipps.md §5) and 429. Every other 4xx is an answer, not a glitch.
  */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([423, 429, 500, 502, 503, 504]);
 

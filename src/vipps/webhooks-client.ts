@@ -2,7 +2,7 @@ import type { ListWebhooksResponse, RegisterWebhookRequest, RegisterWebhookRespo
 import { vippsPath as p, type VippsCaller } from './transport';
 
 /**
- * Webhooks API v1 (REFERENCE §11). This API takes no Idempotency-Key, so register and delete are
+ * Webhooks API v1 (docs/vipps.md §11). This API takes no Idempotency-Key, so register and delete are
  * never retried by the transport: a blind retry of register could leave two registrations.
  * The `secret` in the register response is shown only once; store it before anything else.
  */

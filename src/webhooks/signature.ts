@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Vipps MobilePay webhook signatures (REFERENCE §11.1, the "HMAC-SHA256" scheme of
+ * Vipps MobilePay webhook signatures (docs/vipps.md §11.1, the "HMAC-SHA256" scheme of
  * https://developer.vippsmobilepay.com/docs/APIs/webhooks-api/request-authentication/).
  * Pure functions: the simulator signs its deliveries with `signWebhook`, our webhook receiver
  * checks them with `verifyWebhook`.

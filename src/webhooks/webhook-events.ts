@@ -1,4 +1,4 @@
-/** Vipps' webhook event names (REFERENCE §11). */
+/** Vipps' webhook event names (docs/vipps.md §11). */
 export const EPAYMENT_EVENTS = [
   'epayments.payment.created.v1',
   'epayments.payment.aborted.v1',

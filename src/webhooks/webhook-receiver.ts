@@ -23,7 +23,7 @@ export interface WebhookAnswer {
 
 /**
  * `POST /webhooks/vipps`: verifies the HMAC signature and content hash on the raw body
- * (REFERENCE §11.1) against the merchant's registration secrets, refuses stale and replayed
+ * (docs/vipps.md §11.1) against the merchant's registration secrets, refuses stale and replayed
  * deliveries, and enqueues the event. Nothing else happens here, so a forged delivery has no
  * effect and Vipps gets its answer fast.
  */

@@ -50,8 +50,8 @@ const NON_SCHEMA_KEYS = new Set(['example', 'examples', 'x-examples']);
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Every correction, by file. Spec bugs are fixed to their evident intent; [now] drift (REFERENCE §0) is allowed.
- * - epayment: `receipt` is a remote $ref to GitHub; pointed at order-management-v2.yaml#/components/schemas/Receipt (REFERENCE §16).
+ * Every correction, by file. Spec bugs are fixed to their evident intent; [now] drift (docs/vipps.md §0) is allowed.
+ * - epayment: `receipt` is a remote $ref to GitHub; pointed at order-management-v2.yaml#/components/schemas/Receipt (docs/vipps.md §16).
  * - epayment: PaymentEvent.required lists the non-existent `paymentAction` and omits `name`; replaced by `name`.
  * - epayment: AdjustResponse (capture/refund/cancel 200) declares application/problem+json; read as application/json.
  * - epayment: [now] Reference is 8–64 characters (spec 8–50); MSN in webhook payloads 4–10 digits (spec 4–6).
@@ -190,7 +190,7 @@ function load(): Loaded {
   const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, logger: false });
   addFormats(ajv);
   const specs = SPEC_FILES.map((file): Spec => {
-    // The `yaml` package reads YAML 1.2, so `enum: [NO]` stays the string "NO" (REFERENCE §16).
+    // The `yaml` package reads YAML 1.2, so `enum: [NO]` stays the string "NO" (docs/vipps.md §16).
     const doc = parseYaml(readFileSync(join(SPEC_DIR, file), 'utf8')) as Json;
     const server = doc.servers?.[0]?.url as string | undefined;
     const basePath = server ? new URL(server).pathname.replace(/\/$/, '') : '';
@@ -252,7 +252,7 @@ function responseFor(operation: Json, status: number): Json | undefined {
   return responses[String(status)] ?? responses[`${String(status)[0]}XX`] ?? responses.default;
 }
 
-/** The Azure API gateway's body (REFERENCE §5); Recurring's `ErrorFromAzure` models a shape the gateway does not send. */
+/** The Azure API gateway's body (docs/vipps.md §5); Recurring's `ErrorFromAzure` models a shape the gateway does not send. */
 function isGatewayBody(status: number, body: unknown): boolean {
   if (![401, 403, 429].includes(status) || typeof body !== 'object' || body === null) return false;
   const keys = Object.keys(body).sort();

@@ -6,7 +6,7 @@ import { validateIdempotencyKey } from './epayment-request-checks';
 export type EpaymentOperation = 'create' | 'capture' | 'refund' | 'cancel';
 
 /**
- * Runs one ePayment write under its Idempotency-Key (REFERENCE §6). The key space is the MSN
+ * Runs one ePayment write under its Idempotency-Key (docs/vipps.md §6). The key space is the MSN
  * (prefixed `epayment:` so a Recurring key of the same MSN never collides). Errors thrown by
  * `act` become the stored outcome, so a 4xx is sticky. Reusing a key for a different request is
  * 409: 4010 for capture and 4150 for refund when the key was a capture/refund of the same

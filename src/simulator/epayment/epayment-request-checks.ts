@@ -3,7 +3,7 @@ import { epaymentProblem, epaymentValidation } from '../problems';
 import type { Amount, Currency, NewPayment, PaymentMethodType, UserFlow } from './payment';
 
 /**
- * Request validation for the ePayment endpoints with Vipps' error shapes (REFERENCE §5, §7.1):
+ * Request validation for the ePayment endpoints with Vipps' error shapes (docs/vipps.md §5, §7.1):
  * structural errors name the field and rule (no code); business rules carry a numeric code.
  * Everything here is pure and throws `SimProblem`, so a bad request never reaches the store.
  */
@@ -85,7 +85,7 @@ export function validateCreatePayment(body: unknown, nowMs: number): CreatePayme
 }
 
 /**
- * Amount objects: decimals and out-of-range values are "Invalid amount" (4040, REFERENCE §4);
+ * Amount objects: decimals and out-of-range values are "Invalid amount" (4040, docs/vipps.md §4);
  * a value that is not a number at all fails model binding (field error).
  */
 export function validateAmount(value: unknown, field: string): Amount {
@@ -112,7 +112,7 @@ export function validateCancel(body: unknown): boolean {
   return flag;
 }
 
-/** Force approve: `{ customer: {phoneNumber} }` or `{ token }` (REFERENCE §7.7). */
+/** Force approve: `{ customer: {phoneNumber} }` or `{ token }` (docs/vipps.md §7.7). */
 export function validateForceApprove(body: unknown): { phoneNumber?: string; token?: string } {
   const b = object(body, 'body');
   const token = optionalString(b.token, 'token');

@@ -9,7 +9,7 @@ export type UserAction = 'APPROVE' | 'REJECT';
 
 /**
  * The glue between the pure rules and the world: stores each new payment version, then publishes
- * one webhook event per appended event (DESIGN habit 9: publish after storing). Shared by the API
+ * one webhook event per appended event (docs/design.md, convention 9: publish after storing). Shared by the API
  * routes, the landing page, the simulated user and the clock.
  */
 export class EpaymentSimulation {
@@ -67,7 +67,7 @@ export class EpaymentSimulation {
   }
 }
 
-/** Each event gets its own 10-digit pspReference (REFERENCE §7.3). */
+/** Each event gets its own 10-digit pspReference (docs/vipps.md §7.3). */
 function newPspReference(): string {
   return randomDigits(10);
 }

@@ -4,7 +4,7 @@ import { landingRoutes } from './landing.routes';
 import { EpaymentSimulation } from './epayment-simulation';
 import { PaymentStore } from './payment-store';
 
-/** The simulated ePayment v1 API (REFERENCE §7–9) and its landing page. */
+/** The simulated ePayment v1 API (docs/vipps.md §7–9) and its landing page. */
 export function epaymentModule(ctx: SimContext): SimModule {
   const store = new PaymentStore();
   const service = new EpaymentSimulation(ctx, store);

@@ -7,7 +7,7 @@ import type { EpaymentSimulation } from './epayment-simulation';
 import { validateCancel, validateCreatePayment, validateForceApprove, validateModification } from './epayment-request-checks';
 import { eventBody, modificationBody, paymentBody } from './payment-view';
 
-/** The ePayment v1 endpoints (REFERENCE §7), including the test-only force approve. */
+/** The ePayment v1 endpoints (docs/vipps.md §7), including the test-only force approve. */
 export function epaymentRoutes(ctx: SimContext, service: EpaymentSimulation): Route[] {
   const route = (method: Route['method'], path: string, handler: Handler): Route => ({
     method,
@@ -56,7 +56,7 @@ export function epaymentRoutes(ctx: SimContext, service: EpaymentSimulation): Ro
           const payment = service.commit(outcome);
           return { status: 200, body: modificationBody(payment, outcome.events[0]?.pspReference ?? payment.pspReference) };
         },
-        // A replayed success answers with the current state, as Vipps does (REFERENCE §6).
+        // A replayed success answers with the current state, as Vipps does (docs/vipps.md §6).
         (existing) => ({ status: 200, body: modificationBody(service.find(msn, reference), pspReferenceOf(existing.response)) }),
       );
     };

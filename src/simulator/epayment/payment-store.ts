@@ -12,7 +12,7 @@ export function clockDueAtMs(payment: Payment): number | undefined {
 }
 
 /**
- * Payments by MSN and reference (a reference is unique per MSN only, REFERENCE §4), plus the
+ * Payments by MSN and reference (a reference is unique per MSN only, docs/vipps.md §4), plus the
  * landing-page token index and the payments the clock will change, ordered by when: `tick` visits
  * only what is due, however many payments are pending.
  */

@@ -56,7 +56,7 @@ export function modificationBody(payment: Payment, pspReference: string): Schema
   };
 }
 
-/** The `WebhookEvent` payload; the same for every event name (REFERENCE §11). */
+/** The `WebhookEvent` payload; the same for every event name (docs/vipps.md §11). */
 export function webhookPayload(payment: Payment, event: PaymentEventRecord): Schemas['WebhookEvent'] {
   return { msn: payment.msn, ...eventBody(payment, event), name: event.name };
 }

@@ -1,7 +1,7 @@
 import type { components } from '../../vipps/generated/epayment';
 
 /**
- * One simulated ePayment and the pure rules that move it (REFERENCE §8–9). Every operation takes
+ * One simulated ePayment and the pure rules that move it (docs/vipps.md §8–9). Every operation takes
  * a payment and returns either the next payment plus the events it appended, or the Vipps error
  * code that refuses it. No I/O, no clock, no randomness except through `OpContext`, so the whole
  * allowed-operation matrix can be tested as a table.
@@ -84,18 +84,18 @@ export type OpOutcome = OpSuccess | OpRefusal;
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
-/** A payment request lives 10 minutes unless `expiresAt` says otherwise (REFERENCE §9). */
+/** A payment request lives 10 minutes unless `expiresAt` says otherwise (docs/vipps.md §9). */
 export const PAYMENT_WINDOW_MS = 10 * MINUTE_MS;
-/** Refunds are possible up to 365 days after reservation (ePayment FAQ, REFERENCE §9). */
+/** Refunds are possible up to 365 days after reservation (ePayment FAQ, docs/vipps.md §9). */
 export const REFUND_PERIOD_MS = 365 * DAY_MS;
 
-/** Vipps (NOK) reservations last 180 days, MobilePay (DKK, EUR) 14 days by default (REFERENCE §9). */
+/** Vipps (NOK) reservations last 180 days, MobilePay (DKK, EUR) 14 days by default (docs/vipps.md §9). */
 export function captureWindowMs(currency: Currency): number {
   return (currency === 'NOK' ? 180 : 14) * DAY_MS;
 }
 
 /**
- * Test-environment magic amounts that fail the card authorization (REFERENCE §14). The simulator
+ * Test-environment magic amounts that fail the card authorization (docs/vipps.md §14). The simulator
  * turns such an approval into ABORTED (a declined user) rather than modelling a failed AUTHORIZED
  * event; 201 (unknown result) and 202 (SCA) are not simulated.
  */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Request bodies of Order Management v2 (`order-management-v2.yaml`, REFERENCE §13). Unknown
+ * Request bodies of Order Management v2 (`order-management-v2.yaml`, docs/vipps.md §13). Unknown
  * properties are dropped rather than rejected, as the spec does not forbid them.
  */
 const ORDER_ID = /^[0-9A-Za-z-_.]+$/;

@@ -11,7 +11,7 @@ interface OrderRecord {
 }
 
 /**
- * Order Management v2 receipts and categories (REFERENCE §13), per MSN. Like Vipps, it does not
+ * Order Management v2 receipts and categories (docs/vipps.md §13), per MSN. Like Vipps, it does not
  * check that the order exists. Errors use the Webhooks problem shape, which carries every field
  * the spec's `ErrorResponse` requires.
  */

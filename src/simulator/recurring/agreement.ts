@@ -3,7 +3,7 @@ import { recurringProblem } from '../problems';
 import type { Currency } from './charge';
 
 /**
- * A Recurring agreement and its state machine (REFERENCE §10.2, §10.3, §10.6) as pure functions.
+ * A Recurring agreement and its state machine (docs/vipps.md §10.2, §10.3, §10.6) as pure functions.
  *
  *   PENDING --accept--> ACTIVE          PENDING --reject or merchant stop--> STOPPED
  *   PENDING --10 min, or failed initial charge--> EXPIRED
@@ -13,7 +13,7 @@ type Schemas = components['schemas'];
 
 export type AgreementStatus = Schemas['AgreementStatus'];
 export type TimePeriod = Schemas['TimePeriod'];
-/** FLEXIBLE is live but not in the stored spec (REFERENCE §0). */
+/** FLEXIBLE is live but not in the stored spec (docs/vipps.md §0). */
 export type PricingType = 'LEGACY' | 'VARIABLE' | 'FLEXIBLE';
 export type CampaignType = 'PRICE_CAMPAIGN' | 'PERIOD_CAMPAIGN' | 'EVENT_CAMPAIGN' | 'FULL_FLEX_CAMPAIGN';
 
@@ -61,10 +61,10 @@ export interface Agreement {
   initialChargeId: string | null;
 }
 
-/** A user who does nothing lets the agreement expire after 10 minutes (REFERENCE §9). */
+/** A user who does nothing lets the agreement expire after 10 minutes (docs/vipps.md §9). */
 export const AGREEMENT_TIMEOUT_MS = 10 * 60 * 1000;
 
-/** The fields PATCH may change; `status` must come alone (REFERENCE §10.3). */
+/** The fields PATCH may change; `status` must come alone (docs/vipps.md §10.3). */
 export interface AgreementPatch {
   productName?: string;
   productDescription?: string;
@@ -132,7 +132,7 @@ export function applyPatch(agreement: Agreement, patch: AgreementPatch): Agreeme
         { field: 'pricing.suggestedMaxAmount', text: 'only for VARIABLE pricing' },
       ]);
     }
-    // The user is not notified and their own max amount stays as it was (REFERENCE §10.3).
+    // The user is not notified and their own max amount stays as it was (docs/vipps.md §10.3).
     pricing.suggestedMaxAmount = patch.pricing.suggestedMaxAmount;
   }
   return {
@@ -146,7 +146,7 @@ export function applyPatch(agreement: Agreement, patch: AgreementPatch): Agreeme
   };
 }
 
-/** The most a new charge may be (REFERENCE §10.4); null = no ceiling (FLEXIBLE). */
+/** The most a new charge may be (docs/vipps.md §10.4); null = no ceiling (FLEXIBLE). */
 export function chargeCeiling(agreement: Agreement): number | null {
   const { pricing } = agreement;
   if (pricing.type === 'LEGACY') return 5 * (pricing.amount ?? 0);

@@ -5,7 +5,7 @@ import { agreementBody } from './recurring-render';
 import type { RecurringService } from './recurring-service';
 import { validateAccept, validateDraft, validateListAgreements, validatePatch } from './recurring-request-checks';
 
-/** `/recurring/v3/agreements…` (REFERENCE §10, §10.1–10.3, §14 force accept). */
+/** `/recurring/v3/agreements…` (docs/vipps.md §10, §10.1–10.3, §14 force accept). */
 export function agreementRoutes(ctx: SimContext, service: RecurringService): Route[] {
   const route = (method: Route['method'], path: string, handler: Route['handler']): Route => ({
     method,

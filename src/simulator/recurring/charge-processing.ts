@@ -2,12 +2,12 @@ import { capturable, withEvent, type Charge, type Currency, type FailureReason }
 import { dateOf, isDueToday, isWithinVisibleWindow, lastRetryDate } from './due-date';
 
 /**
- * What the clock does to charges (REFERENCE §10.7, §9, §14): PENDING → DUE when the due date is
+ * What the clock does to charges (docs/vipps.md §10.7, §9, §14): PENDING → DUE when the due date is
  * near, payment on the due date with daily retries until due + retryDays, and release of
  * reservations nobody captured. Pure: the caller stores the result and publishes the outcomes.
  */
 
-/** Test-environment amounts whose payment fails (REFERENCE §14), with the spec's failure reasons. */
+/** Test-environment amounts whose payment fails (docs/vipps.md §14), with the spec's failure reasons. */
 export const MAGIC_FAILURES: Readonly<Record<number, { reason: FailureReason; description: string }>> = {
   151: { reason: 'user_action_required', description: 'Insufficient funds' },
   182: { reason: 'user_action_required', description: 'Refused by issuer' },
@@ -18,7 +18,7 @@ export const MAGIC_FAILURES: Readonly<Record<number, { reason: FailureReason; de
   197: { reason: 'user_action_required', description: '3-D Secure denied' },
 };
 
-/** Uncaptured reservations are released after this many days (REFERENCE §9: Vipps 180, MobilePay 14). */
+/** Uncaptured reservations are released after this many days (docs/vipps.md §9: Vipps 180, MobilePay 14). */
 export const RESERVATION_DAYS: Readonly<Record<Currency, number>> = { NOK: 180, DKK: 14, EUR: 14 };
 const DAY_MS = 86_400_000;
 
@@ -51,7 +51,7 @@ export function paymentFailure(charge: Charge, terms: PaymentTerms): { reason: F
 }
 
 function systemKey(charge: Charge, what: string): string {
-  // System-generated keys look like `chr-…-agr_…-ProcessPayment` (REFERENCE §6).
+  // System-generated keys look like `chr-…-agr_…-ProcessPayment` (docs/vipps.md §6).
   return `${charge.id}-${charge.agreementId}-${what}`;
 }
 

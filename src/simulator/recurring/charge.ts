@@ -3,7 +3,7 @@ import type { Currency } from '../../common/money';
 import { recurringProblem } from '../problems';
 
 /**
- * A Recurring charge and the merchant operations on it (REFERENCE §10.5, §10.7), as pure
+ * A Recurring charge and the merchant operations on it (docs/vipps.md §10.5, §10.7), as pure
  * functions: each takes a charge and returns the next one, or throws the Recurring problem Vipps
  * answers with. Time-driven processing lives in `charge-processing.ts`.
  */
@@ -13,10 +13,10 @@ export type ChargeStatus = Schemas['ChargeStatus'];
 export type ChargeEvent = Schemas['ChargeEvent'];
 export type ChargeSummary = Schemas['ChargeSummary'];
 export type TransactionType = Schemas['transactionType'];
-/** The stored spec predates `UNSCHEDULED` ([now], REFERENCE §10.4). */
+/** The stored spec predates `UNSCHEDULED` ([now], docs/vipps.md §10.4). */
 export type ChargeType = Schemas['ChargeType'] | 'UNSCHEDULED';
 export type FailureReason = NonNullable<Schemas['ChargeResponseV3']['failureReason']>;
-/** The stored spec says NOK only; DKK and EUR are live today (REFERENCE §0). */
+/** The stored spec says NOK only; DKK and EUR are live today (docs/vipps.md §0). */
 export type { Currency };
 
 export interface Charge {
@@ -38,7 +38,7 @@ export interface Charge {
   failureDescription: string | null;
   summary: ChargeSummary;
   history: ChargeEvent[];
-  /** Epoch ms of the reservation, for the capture deadline (REFERENCE §9). */
+  /** Epoch ms of the reservation, for the capture deadline (docs/vipps.md §9). */
   reservedAt: number | null;
   /** Epoch ms of the latest capture, for the 365-day refund window. */
   capturedAt: number | null;
@@ -55,7 +55,7 @@ export interface OperationContext {
 
 export const MIN_CHARGE_AMOUNT = 100;
 const REFUND_WINDOW_MS = 365 * 86_400_000;
-/** Test-environment refund amounts that fail (REFERENCE §14). */
+/** Test-environment refund amounts that fail (docs/vipps.md §14). */
 const FAILING_REFUNDS: Record<number, string> = {
   123: 'The refund cannot be made: the user has no account to receive it.',
   124: 'The refund period has expired.',
@@ -80,7 +80,7 @@ export function withEvent(charge: Charge, event: ChargeEvent['event'], amount: n
 }
 
 function stateProblem(identifier: string, operation: string, charge: Charge): never {
-  // Since June 2026 Vipps puts the current charge status in `detail` (REFERENCE §5).
+  // Since June 2026 Vipps puts the current charge status in `detail` (docs/vipps.md §5).
   throw recurringProblem(400, identifier, 'Bad Request', `Cannot ${operation} charge ${charge.id} with status ${charge.status}.`);
 }
 

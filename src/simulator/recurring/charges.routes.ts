@@ -6,7 +6,7 @@ import { chargeBody } from './recurring-render';
 import type { RecurringService } from './recurring-service';
 import { validateAmountBody, validateCharge, validateChargeStatusQuery } from './recurring-request-checks';
 
-/** Charges of an agreement (REFERENCE §10.4, §10.5, §10.7) and the by-id lookup. */
+/** Charges of an agreement (docs/vipps.md §10.4, §10.5, §10.7) and the by-id lookup. */
 export function chargeRoutes(ctx: SimContext, service: RecurringService): Route[] {
   const route = (method: Route['method'], path: string, handler: Route['handler']): Route => ({
     method,
@@ -67,7 +67,7 @@ export function chargeRoutes(ctx: SimContext, service: RecurringService): Route[
       }),
     ),
 
-    // Support lookup by charge id alone (REFERENCE §10: not meant for automation).
+    // Support lookup by charge id alone (docs/vipps.md §10: not meant for automation).
     route('GET', '/charges/:chargeId', (req) => {
       const id = req.params.chargeId ?? '';
       const charge = service.store.charge(req.merchant.msn, id);

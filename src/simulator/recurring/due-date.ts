@@ -5,9 +5,9 @@ import { recurringProblem } from '../problems';
  * compares dates on the simulator clock, so advancing the clock moves charges along.
  */
 
-/** Vipps shows charges as DUE in the app roughly 30–35 days ahead (REFERENCE §10.7). */
+/** Vipps shows charges as DUE in the app roughly 30–35 days ahead (docs/vipps.md §10.7). */
 export const VISIBLE_DAYS_AHEAD = 30;
-/** [now]: at least one day ahead in both test and production (REFERENCE §10.4). */
+/** [now]: at least one day ahead in both test and production (docs/vipps.md §10.4). */
 export const MIN_DAYS_AHEAD = 1;
 export const MAX_YEARS_AHEAD = 2;
 
@@ -65,7 +65,7 @@ export function isDueToday(due: string, now: Date): boolean {
   return due <= dateOf(now);
 }
 
-/** The last day a failing charge is retried (REFERENCE §10.7: due + retryDays). */
+/** The last day a failing charge is retried (docs/vipps.md §10.7: due + retryDays). */
 export function lastRetryDate(due: string, retryDays: number): string {
   return addDays(due, retryDays);
 }

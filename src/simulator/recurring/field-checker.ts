@@ -2,7 +2,7 @@ import { recurringProblem } from '../problems';
 
 /**
  * Collects every field error of one request body, then fails once with Recurring's
- * `validation-error` and `extraDetails[{field, text}]` (REFERENCE §5). Amounts must be JSON
+ * `validation-error` and `extraDetails[{field, text}]` (docs/vipps.md §5). Amounts must be JSON
  * integers: `100.5` and `"100"` are refused, as Vipps does.
  */
 export class FieldChecker {

@@ -3,7 +3,7 @@ import type { Agreement } from './agreement';
 import type { Charge } from './charge';
 
 /**
- * Webhook events for Recurring (REFERENCE §11). The payload is not in any official spec; these
+ * Webhook events for Recurring (docs/vipps.md §11). The payload is not in any official spec; these
  * are the field names seen in integrations: msn, agreementId, chargeId, chargeType, eventType
  * (the full event name), occurred, amount, currency, actor (agreement-stopped).
  */

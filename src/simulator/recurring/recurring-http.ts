@@ -12,7 +12,7 @@ import { requireIdempotencyKey } from './recurring-request-checks';
 const AGREEMENT_ID = /^agr_[A-Za-z0-9]{1,40}$/;
 
 /**
- * Runs a state-changing request once per Idempotency-Key (REFERENCE §6): a replay of the same
+ * Runs a state-changing request once per Idempotency-Key (docs/vipps.md §6): a replay of the same
  * request gets the first outcome, 4xx included; the same key on another request is a 409.
  */
 export function idempotent(ctx: SimContext, req: SimRequest, operation: string, act: (key: string) => SimResponse): SimResponse {

@@ -25,7 +25,7 @@ type ChargeBody = Omit<Schemas['ChargeResponseV3'], 'type' | 'currency' | 'trans
 /** Optional string fields are left out rather than null: the spec does not make them nullable. */
 const optional = <K extends string>(key: K, value: string | null): Partial<Record<K, string>> =>
   (value === null ? {} : { [key]: value }) as Partial<Record<K, string>>;
-/** The market follows the currency (REFERENCE §0) unless the merchant named a country. */
+/** The market follows the currency (docs/vipps.md §0) unless the merchant named a country. */
 const COUNTRY_OF: Record<Charge['currency'], string> = { NOK: 'NO', DKK: 'DK', EUR: 'FI' };
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());

@@ -6,7 +6,7 @@ import { MIN_CHARGE_AMOUNT, type ChargeStatus, type TransactionType } from './ch
 import { isCalendarDate } from './due-date';
 import { bodyObject, FieldChecker } from './field-checker';
 
-/** Request validation for Recurring v3 (REFERENCE §3, §10.1, §10.3, §10.4). */
+/** Request validation for Recurring v3 (docs/vipps.md §3, §10.1, §10.3, §10.4). */
 
 const PRICING_TYPES: readonly PricingType[] = ['LEGACY', 'VARIABLE', 'FLEXIBLE'];
 const UNITS: readonly TimePeriod['unit'][] = ['YEAR', 'MONTH', 'WEEK', 'DAY'];
@@ -20,7 +20,7 @@ export const CHARGE_STATUSES: readonly ChargeStatus[] = [
 const ORDER_ID = /^[a-zA-Z\d-]+$/;
 const PHONE = /^\d{1,15}$/;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-/** Key rules of Recurring: 1–40 characters without `#`, `?`, `/` or `\` (REFERENCE §3). */
+/** Key rules of Recurring: 1–40 characters without `#`, `?`, `/` or `\` (docs/vipps.md §3). */
 const IDEMPOTENCY_KEY = /^[^#?/\\]{1,40}$/;
 
 /**
@@ -222,7 +222,7 @@ export function validateCharge(body: unknown): ChargeInput {
   const description = c.string('description', obj.description, { required: true, max: 45 });
   let due: string | undefined;
   if (type === 'UNSCHEDULED') {
-    // Processed at once and never retried, so a due date makes no sense (REFERENCE §10.4).
+    // Processed at once and never retried, so a due date makes no sense (docs/vipps.md §10.4).
     if (obj.due != null) c.fail('due', 'must not be set for UNSCHEDULED charges');
   } else {
     due = c.string('due', obj.due, { required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, patternText: 'must be a date YYYY-MM-DD' });

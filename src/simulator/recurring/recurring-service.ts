@@ -79,7 +79,7 @@ export class RecurringService {
     return rejected;
   }
 
-  /** Merchant stop: cancels PENDING, DUE and RESERVED charges (REFERENCE §10.6). */
+  /** Merchant stop: cancels PENDING, DUE and RESERVED charges (docs/vipps.md §10.6). */
   stopByMerchant(agreement: Agreement, idempotencyKey: string): Agreement {
     const stopped = this.saveAndAnnounce(stop(agreement, this.now()), 'stopped', 'MERCHANT');
     this.cancelOpenCharges(stopped, idempotencyKey);
@@ -115,7 +115,7 @@ export class RecurringService {
       externalId: input.externalId ?? null,
     };
     const created = { ...charge, history: [{ occurred: now.toISOString(), event: 'CREATE' as const, amount: input.amount, idempotencyKey, success: true }] };
-    // UNSCHEDULED charges are processed at once and never retried (REFERENCE §10.4).
+    // UNSCHEDULED charges are processed at once and never retried (docs/vipps.md §10.4).
     const processed = input.type === 'UNSCHEDULED' ? attemptPayment(created, now, this.terms(agreement), true) : advanceCharge(created, now, this.terms(agreement));
     this.applyProcessed(processed, agreement);
     return processed.charge;

@@ -6,7 +6,7 @@ const OPEN_CHARGE_STATUSES: ReadonlySet<ChargeStatus> = new Set(['PENDING', 'DUE
 
 /**
  * In-memory agreements and charges. Agreements belong to one MSN; charge ids (generated or the
- * merchant's `orderId`) are unique per MSN (REFERENCE §4), so charges are keyed by both.
+ * merchant's `orderId`) are unique per MSN (docs/vipps.md §4), so charges are keyed by both.
  */
 export class RecurringStore {
   private readonly agreements = new Map<string, Agreement>();

@@ -4,7 +4,7 @@ import { chargeRoutes } from './charges.routes';
 import { landingRoutes } from './landing.routes';
 import { RecurringService } from './recurring-service';
 
-/** The Recurring v3 part of the simulator (REFERENCE §10) with its landing page. */
+/** The Recurring v3 part of the simulator (docs/vipps.md §10) with its landing page. */
 export function recurringModule(ctx: SimContext): SimModule {
   const service = new RecurringService(ctx);
   return {

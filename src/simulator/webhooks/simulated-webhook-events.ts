@@ -1,7 +1,7 @@
 import { EPAYMENT_EVENTS, RECURRING_EVENTS } from '../../webhooks/webhook-events';
 
 /**
- * Event names a registration may subscribe to (REFERENCE §11;
+ * Event names a registration may subscribe to (docs/vipps.md §11;
  * https://developer.vippsmobilepay.com/docs/APIs/webhooks-api/events/).
  */
 export const OTHER_EVENTS = ['user.checked-in.v1', 'login.merchant-initiated.ping.v1'] as const;

@@ -6,7 +6,7 @@ import type { Registration } from './webhook-registry';
 
 /**
  * Real-time delay before attempt n+1 after attempt n failed; its length + 1 is the number of
- * attempts. Vipps retries for up to 7 days (~2 s ×4, 60 s, 120 s, hourly, daily; REFERENCE §11);
+ * attempts. Vipps retries for up to 7 days (~2 s ×4, 60 s, 120 s, hourly, daily; docs/vipps.md §11);
  * the simulator compresses that so tests and demos see retries and give-ups in about a minute.
  */
 export const RETRY_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 32_000, 32_000, 32_000];

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { webhooksProblem } from '../problems';
 import { KNOWN_EVENTS } from './simulated-webhook-events';
 
-/** [now] limit; the spec text still says 5 (REFERENCE §11). */
+/** [now] limit; the spec text still says 5 (docs/vipps.md §11). */
 export const MAX_REGISTRATIONS_PER_EVENT = 25;
 
 export interface Registration {

@@ -4,7 +4,7 @@ import { WebhookDeliverer } from './webhook-delivery';
 import { WebhookRegistry } from './webhook-registry';
 
 /**
- * Webhooks API v1 (REFERENCE §11): registrations per MSN, signed delivery of every event the
+ * Webhooks API v1 (docs/vipps.md §11): registrations per MSN, signed delivery of every event the
  * other modules publish, retries with backoff, and a delivery log for tests
  * (`GET /simulator/v1/webhook-deliveries`, not part of Vipps).
  */

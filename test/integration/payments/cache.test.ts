@@ -5,7 +5,7 @@ import { expectEventually } from '../../support/eventually';
 import { countVipps, createPayment, simView, vippsReads } from './payment-support';
 
 /**
- * DESIGN §4 cache rules, counted: a warm page of 50 is one Redis round trip and no Vipps call;
+ * docs/design.md §4 cache rules, counted: a warm page of 50 is one Redis round trip and no Vipps call;
  * a cold page reads each payment from Vipps at most once; concurrent misses for one payment make
  * one Vipps call. Its own API instance, so the registry holds only these payments.
  */

@@ -3,7 +3,7 @@ import { startTestApi, type TestApi } from '../../support/api';
 import { authorizedPayment, NOK, simView, uniqueKey } from './payment-support';
 
 /**
- * Vipps' go-live checklist for ePayment (REFERENCE §15) through /graphql: a payment ending
+ * Vipps' go-live checklist for ePayment (docs/vipps.md §15) through /graphql: a payment ending
  * CAPTURED, one ending REFUNDED, one ending CANCELLED, partial capture and refund with exact
  * aggregates, and the event log as Vipps keeps it.
  */

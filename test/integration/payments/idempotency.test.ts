@@ -3,7 +3,7 @@ import { startTestApi, type TestApi } from '../../support/api';
 import { authorizedPayment, countVipps, createInput, createPayment, NOK, simView, uniqueKey, uniqueRef } from './payment-support';
 
 /**
- * DESIGN §2 idempotency through /graphql: the same input with the same key returns the same
+ * docs/design.md §2 idempotency through /graphql: the same input with the same key returns the same
  * result and Vipps sees the operation once; the same key with other input is IDEMPOTENCY_CONFLICT
  * and moves nothing.
  */

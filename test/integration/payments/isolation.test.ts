@@ -13,7 +13,7 @@ import { PAYMENT_STATUS } from '../../support/status-token';
 import { approve, authorizedPayment, countVipps, createInput, createPayment, NOK, simView, uniqueKey } from './payment-support';
 
 /**
- * DESIGN §3 through /graphql: API keys with scopes and merchants, and status tokens for one
+ * docs/design.md §3 through /graphql: API keys with scopes and merchants, and status tokens for one
  * payment. A foreign payment looks exactly like one that does not exist.
  */
 describe('access and tenancy through /graphql', () => {

@@ -3,7 +3,7 @@ import { startTestApi, type GqlResult, type TestApi } from '../../support/api';
 import { approve, createPayment, dropCached, uniqueKey } from './payment-support';
 
 /**
- * `payments(...)` from the registry (DESIGN §4): newest first, filtered by one or several states,
+ * `payments(...)` from the registry (docs/design.md §4): newest first, filtered by one or several states,
  * Relay paging with no duplicates and no gaps, totalCount, and the page size limit. Its own API
  * instance, so the registry holds only this file's payments.
  */

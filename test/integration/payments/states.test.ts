@@ -7,7 +7,7 @@ import { approve, createPayment, dropCached, simView, uniqueKey } from './paymen
 jest.setTimeout(30_000);
 
 /**
- * Every ePayment state (REFERENCE §8) reached in the simulator and shown through /graphql. A
+ * Every ePayment state (docs/vipps.md §8) reached in the simulator and shown through /graphql. A
  * CREATED payment is cached for 5 s, so changes made in the simulator are awaited with
  * `expectEventually`, never with a fixed sleep.
  */

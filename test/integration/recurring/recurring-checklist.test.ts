@@ -4,7 +4,7 @@ import {
 } from './recurring-support';
 
 /**
- * The Vipps Recurring go-live checklist (REFERENCE §15) through /graphql against the simulator:
+ * The Vipps Recurring go-live checklist (docs/vipps.md §15) through /graphql against the simulator:
  * an agreement ending ACTIVE, one ending STOPPED, a RECURRING charge ending CHARGED and one ending
  * REFUNDED; plus a failed charge and a partly captured reservation.
  */

@@ -15,7 +15,7 @@ import { PAYMENT_STATUS } from '../../support/status-token';
 import { approve, AUDIT_LOG, CAPTURE, create, idem, landingToken, NO_FAULTS, NOK, PAYMENT, REFUND, setFaults } from './security-support';
 
 /**
- * DESIGN §3: client secrets, access tokens, API keys, webhook secrets and status tokens never
+ * docs/design.md §3: client secrets, access tokens, API keys, webhook secrets and status tokens never
  * appear in logs, errors, metrics, job data or the audit log. A full flow runs with the API
  * logging at debug into a captured stream; then every place is searched for every secret.
  */

@@ -5,7 +5,7 @@ import { conformanceViolations } from '../../support/conformance';
 import { startTestSimulator, type TestSimulator } from '../../support/simulator';
 import { PAYMENTS, approve, authorized, cancel, create, createBody, errorCode, eventNames, modify, newReference, recordEvents, snapshot } from './epayment-support';
 
-/** Idempotency-Key semantics of REFERENCE §6 over real HTTP. */
+/** Idempotency-Key semantics of docs/vipps.md §6 over real HTTP. */
 
 const OTHER: MerchantConfig = { msn: '654321', clientId: 'other-id', clientSecret: 'other-secret', subscriptionKey: 'other-key' };
 let t: TestSimulator;

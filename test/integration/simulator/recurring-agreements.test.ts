@@ -6,7 +6,7 @@ import {
   identifier, newKey, recordEvents, simDate,
 } from './recurring-support';
 
-/** Agreement lifecycle of REFERENCE §10.6 over real HTTP: ACTIVE, STOPPED, EXPIRED, updates, listing. */
+/** Agreement lifecycle of docs/vipps.md §10.6 over real HTTP: ACTIVE, STOPPED, EXPIRED, updates, listing. */
 
 const OTHER: MerchantConfig = { msn: '654321', clientId: 'other-id', clientSecret: 'other-secret', subscriptionKey: 'other-key' };
 let t: TestSimulator;

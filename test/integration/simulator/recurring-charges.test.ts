@@ -5,7 +5,7 @@ import {
   newKey, recordEvents, simDate,
 } from './recurring-support';
 
-/** Charges over real HTTP and the simulator clock (REFERENCE §10.4, §10.5, §10.7, §9, §14). */
+/** Charges over real HTTP and the simulator clock (docs/vipps.md §10.4, §10.5, §10.7, §9, §14). */
 
 let t: TestSimulator;
 let events: SimEvent[];
@@ -153,7 +153,7 @@ describe('UNSCHEDULED and VARIABLE', () => {
     const agreementId = await activeAgreement(t, { pricing: { type: 'VARIABLE', suggestedMaxAmount: 20000, currency: 'NOK' } });
     const tooHigh = await t.call('POST', chargesPath(agreementId), { body: await chargeBody(t, { amount: 20001 }), idempotencyKey: newKey() });
     expectErrorV3(tooHigh, 400, 'charge-amount-too-high');
-    // The merchant raises the suggestion; the user's own max stays at 20000 (REFERENCE §10.4).
+    // The merchant raises the suggestion; the user's own max stays at 20000 (docs/vipps.md §10.4).
     const raise = await t.call('PATCH', `${AGREEMENTS}/${agreementId}`, { body: { pricing: { suggestedMaxAmount: 30000 } }, idempotencyKey: newKey() });
     expect(raise.status).toBe(204);
     const chargeId = await createCharge(t, agreementId, { amount: 25000, due: await simDate(t, 1), retryDays: 0 });

@@ -5,7 +5,7 @@ import {
   getCharge, newKey, recordEvents, simDate,
 } from './recurring-support';
 
-/** Idempotency-Key semantics of REFERENCE §3 and §6 for Recurring, over real HTTP. */
+/** Idempotency-Key semantics of docs/vipps.md §3 and §6 for Recurring, over real HTTP. */
 
 let t: TestSimulator;
 let events: SimEvent[];

@@ -86,7 +86,7 @@ export function eventsFor(events: readonly SimEvent[], agreementId: string, char
     .map((e) => e.name);
 }
 
-/** An ErrorV3 body as Vipps sends it (REFERENCE §5). */
+/** An ErrorV3 body as Vipps sends it (docs/vipps.md §5). */
 export function expectErrorV3(res: CallResult, status: number, id: string): void {
   expect(res.status).toBe(status);
   expect(res.body).toEqual(

@@ -3,7 +3,7 @@ import { nextChargePollDelay, nextPollDelay } from '../../../src/queues/poll-cad
 const since = 0;
 const minute = 60_000;
 
-describe('poll cadence (DESIGN §5)', () => {
+describe('poll cadence (docs/design.md §5)', () => {
   test.each<[string, number, string | null, number | null]>([
     ['every 2 s while the user can act', 3 * minute, null, 2_000],
     ['backing off just after the window', 10 * minute + 1, null, 4_000],

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../../src/common/error-code';
 import { explainVippsFailure } from '../../../src/payments/payment-errors';
 
-/** Every ePayment error code of REFERENCE §5. */
+/** Every ePayment error code of docs/vipps.md §5. */
 const CODES = [
   '3010', '4010', '4020', '4040', '4050', '4060', '4070', '4080', '4090', '4100', '4110', '4120', '4130', '4140', '4150', '4160',
   '5010', '5020', '5030', '5040', '5050', '5060', '5070', '5080', '5090', '5100',

@@ -20,7 +20,7 @@ function payment(over: Partial<Omit<PaymentRecord, 'aggregate'>> & { aggregate?:
   };
 }
 
-describe('payment rules (REFERENCE §8)', () => {
+describe('payment rules (docs/vipps.md §8)', () => {
   test.each([
     ['authorized, nothing moved', payment(), 100000, 0, ['CAPTURE', 'CANCEL']],
     ['partly captured', payment({ aggregate: { captured: 25000 } }), 75000, 25000, ['CAPTURE', 'REFUND', 'CANCEL']],

@@ -15,7 +15,7 @@ const agreement: AgreementRecord = {
 };
 
 describe('Recurring pure rules', () => {
-  it('maps every Recurring problem identifier (REFERENCE §5) to its own code, not the fallback', () => {
+  it('maps every Recurring problem identifier (docs/vipps.md §5) to its own code, not the fallback', () => {
     const identifiers = [
       'validation-error', 'invalid-agreement-id', 'invalid-json', 'unsupported-media-type', 'not-authorized', 'idempotency-key-header', 'charge-amount-too-high',
       'charge-due-too-soon', 'charge-due-in-too-long', 'unsupported-feature', 'illegal-agreement-update', 'invalid-suggested-max-amount', 'cancel-charge-failed',

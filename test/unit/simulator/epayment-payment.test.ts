@@ -15,7 +15,7 @@ import {
   type Totals,
 } from '../../../src/simulator/epayment/payment';
 
-/** The pure ePayment rules: REFERENCE §8 allowed-operation matrix, aggregate invariants, §9 deadlines. */
+/** The pure ePayment rules: docs/vipps.md §8 allowed-operation matrix, aggregate invariants, §9 deadlines. */
 
 const T0 = Date.UTC(2026, 0, 1);
 const DAY = 86_400_000;
@@ -115,7 +115,7 @@ const matrix: [string, Op, Expect][] = [
   ['TERMINATED', 'cancel', '6190'],
 ];
 
-describe('allowed-operation matrix (REFERENCE §8)', () => {
+describe('allowed-operation matrix (docs/vipps.md §8)', () => {
   test.each(matrix)('%s × %s → %j', (state, operation, expected) => {
     const before = STATES[state]!();
     const frozen = JSON.stringify(before);

@@ -7,7 +7,7 @@ import {
   validateModification,
 } from '../../../src/simulator/epayment/epayment-request-checks';
 
-/** Create-payment validation with Vipps' codes (REFERENCE §5, §7.1); pure, no HTTP. */
+/** Create-payment validation with Vipps' codes (docs/vipps.md §5, §7.1); pure, no HTTP. */
 
 const NOW = Date.UTC(2026, 0, 1);
 const MIN = 60_000;

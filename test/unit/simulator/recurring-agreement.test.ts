@@ -1,7 +1,7 @@
 import { AGREEMENT_TIMEOUT_MS, activate, applyPatch, chargeCeiling, expire, isTimedOut, reject, stop, type Agreement, type AgreementStatus } from '../../../src/simulator/recurring/agreement';
 import { NOW, anAgreement, outcome } from './recurring-fixtures';
 
-/** Agreement state machine of REFERENCE §10.6 and update rules of §10.3. */
+/** Agreement state machine of docs/vipps.md §10.6 and update rules of §10.3. */
 
 const STATUSES: AgreementStatus[] = ['PENDING', 'ACTIVE', 'STOPPED', 'EXPIRED'];
 const later = new Date(NOW.getTime() + 1000);

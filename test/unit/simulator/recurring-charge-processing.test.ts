@@ -2,7 +2,7 @@ import type { Charge } from '../../../src/simulator/recurring/charge';
 import { MAGIC_FAILURES, advanceCharge, attemptPayment, releaseExpiredReservation, type PaymentTerms } from '../../../src/simulator/recurring/charge-processing';
 import { NOW, aCharge } from './recurring-fixtures';
 
-/** What the clock does to a charge (REFERENCE §10.7, §9, §14). */
+/** What the clock does to a charge (docs/vipps.md §10.7, §9, §14). */
 
 const terms: PaymentTerms = { maxAmount: null, transactionId: () => '5001419121' };
 const at = (date: string, time = '12:00:00') => new Date(`${date}T${time}Z`);

@@ -1,7 +1,7 @@
 import { cancelCharge, captureCharge, refundCharge, type Charge, type ChargeStatus } from '../../../src/simulator/recurring/charge';
 import { NOW, aCharge, outcome, problemOf } from './recurring-fixtures';
 
-/** The charge transition table of REFERENCE §10.7: state × operation → new state and summary, or the problem. */
+/** The charge transition table of docs/vipps.md §10.7: state × operation → new state and summary, or the problem. */
 
 const op = { now: NOW, idempotencyKey: 'key-1' };
 const ALL: ChargeStatus[] = ['PENDING', 'DUE', 'PROCESSING', 'RESERVED', 'CHARGED', 'PARTIALLY_CAPTURED', 'FAILED', 'CANCELLED', 'PARTIALLY_REFUNDED', 'REFUNDED'];

@@ -1,7 +1,7 @@
 import { addDays, checkDueDate, dateOf, isCalendarDate, isDueToday, isWithinVisibleWindow, lastRetryDate } from '../../../src/simulator/recurring/due-date';
 import { outcome } from './recurring-fixtures';
 
-/** Due-date rules of REFERENCE §10.4 and §10.7, on UTC calendar dates. */
+/** Due-date rules of docs/vipps.md §10.4 and §10.7, on UTC calendar dates. */
 
 const now = new Date('2026-03-10T23:30:00Z');
 

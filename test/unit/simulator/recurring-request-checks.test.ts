@@ -1,7 +1,7 @@
 import { isAllowedUrl, validateCharge, validateDraft, validatePatch } from '../../../src/simulator/recurring/recurring-request-checks';
 import { problemOf } from './recurring-fixtures';
 
-/** Request rules of REFERENCE §10.1, §10.3, §10.4 that are easiest to see without HTTP. */
+/** Request rules of docs/vipps.md §10.1, §10.3, §10.4 that are easiest to see without HTTP. */
 
 const draft = {
   pricing: { type: 'LEGACY', amount: 10000, currency: 'NOK' },

@@ -1,6 +1,6 @@
 import { contentHash, signWebhook, verifyWebhook } from '../../../src/webhooks/signature';
 
-// The official test vector (REFERENCE §11.1).
+// The official test vector (docs/vipps.md §11.1).
 const SECRET = 'A0+AeKBRG2KRGvnNwJpQlb6IJFk48CKXCIcrLoHncVJKDILsQSxS6NWCccwWm6r6FhGKhiHTBsG2wo/xU6FY/A==';
 const URL_ = 'https://webhook.site/e2cee29b-012e-4f1d-8ef4-e95fd74a7a63';
 const DATE = 'Thu, 30 Mar 2023 08:38:32 GMT';
