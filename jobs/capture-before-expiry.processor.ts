@@ -14,7 +14,7 @@ const RETRYABLE = new Set([ErrorCode.VIPPS_UNAVAILABLE, ErrorCode.OPERATION_IN_P
 
 /**
  * The idempotency key of the automatic capture, derived from the payment so a retried,
- * duplicated or resumed job captures once (STYLE 4). Under 40 characters whatever the target
+ * duplicated or resumed job captures once (docs/design.md, convention 4). Under 40 characters whatever the target
  * (a payment reference, or `agreementId/chargeId`).
  */
 export function autoCaptureKey(msn: string, target: string): string {

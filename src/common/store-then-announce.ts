@@ -18,7 +18,7 @@ export interface StoreSteps<T> {
 /**
  * The steps of every store (payments, agreements, charges), in order: the registry says which
  * records moved (one atomic compare-and-set each), the cache is written, then each move is
- * announced once, after it is stored (STYLE 9). When the registry cannot be written nothing is
+ * announced once, after it is stored (docs/design.md, convention 9). When the registry cannot be written nothing is
  * cached or announced and false is returned, so the next read, poll, webhook or sweep finds the
  * change again. A failed announcement is logged, never turned into an error of the read or
  * mutation that stored it.

@@ -23,7 +23,7 @@ export class PaymentStore {
 
   /**
    * Keep a payment we now know the state of: registry and cache. Whoever learns of a change — a
-   * query, a mutation, a poll, a webhook — it is announced here, once it is stored (STYLE 9). A
+   * query, a mutation, a poll, a webhook — it is announced here, once it is stored (docs/design.md, convention 9). A
    * record older than what we have (reads can race) is dropped. Returns whether the registry has
    * it: when Redis fails, nothing is cached or announced (the next read, poll or sweep stores it).
    * The same steps as the Recurring stores (`storeThenAnnounce`).

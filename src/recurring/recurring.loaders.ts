@@ -4,7 +4,7 @@ import type { RecurringReader } from './recurring-reader';
 import type { AgreementRecord, ChargeRecord } from './recurring-record';
 
 /**
- * Per-request loaders (STYLE 7): a page of agreements with their charges is one MGET for the
+ * Per-request loaders (docs/design.md, convention 7): a page of agreements with their charges is one MGET for the
  * agreements, one for the charge lists and one for the charges when warm; nothing is read twice.
  */
 export function createRecurringLoaders(reader: RecurringReader) {
