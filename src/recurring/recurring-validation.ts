@@ -245,6 +245,9 @@ export function checkRefundCharge(c: ChargeRecord, requested: { value: number; c
   const field = ['input', 'amount'];
   if (c.status === 'REFUNDED') throw userError(ErrorCode.ALREADY_REFUNDED, `Charge ${c.chargeId} is already fully refunded.`, field);
   const left = refundable(c);
+  if (left === 0 && c.status === 'PARTIALLY_CAPTURED') {
+    throw userError(ErrorCode.REFUND_BEFORE_CAPTURE, `Charge ${c.chargeId} cannot be refunded while it is partially captured: capture the rest or cancel the remainder first.`, field);
+  }
   if (left === 0) throw userError(ErrorCode.REFUND_BEFORE_CAPTURE, `Nothing can be refunded on charge ${c.chargeId}: it is ${c.status.toLowerCase()}, no money has been captured.`, field);
   if (!requested) return left;
   if (requested.currency !== c.currency) throw userError(ErrorCode.INVALID_CURRENCY, `Charge ${c.chargeId} is in ${c.currency}, not ${requested.currency}.`, [...field, 'currency']);

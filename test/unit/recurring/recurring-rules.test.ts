@@ -5,7 +5,8 @@ import { signStatusToken, verifyStatusToken } from '../../../src/access/status-t
 import { ErrorCode, UserFacingError } from '../../../src/common/error-code';
 import { explainRecurringFailure } from '../../../src/recurring/recurring-errors';
 import type { AgreementRecord } from '../../../src/recurring/recurring-record';
-import { checkCreateCharge } from '../../../src/recurring/recurring-validation';
+import type { ChargeRecord } from '../../../src/recurring/recurring-record';
+import { checkCreateCharge, checkRefundCharge } from '../../../src/recurring/recurring-validation';
 
 const agreement: AgreementRecord = {
   merchantSerialNumber: '123456', agreementId: 'agr_TEST123', uuid: null, status: 'ACTIVE', productName: 'News', productDescription: null,
@@ -66,5 +67,15 @@ describe('Recurring pure rules', () => {
     expect(priceText(agreement)).toBe('199.00 NOK every month');
     expect(priceText({ ...agreement, pricing: { ...agreement.pricing, type: 'VARIABLE', amount: null, suggestedMaxAmount: 50000, maxAmount: 30000 } })).toBe('Up to 300.00 NOK every month');
     expect(priceText({ ...agreement, pricing: { ...agreement.pricing, type: 'FLEXIBLE', amount: null }, interval: null })).toBe('Pay per use');
+  });
+
+  it('says why a partially captured charge cannot be refunded yet, without claiming nothing was captured', () => {
+    const charge: ChargeRecord = {
+      merchantSerialNumber: '123456', agreementId: 'agr_TEST123', chargeId: 'chr-1', status: 'PARTIALLY_CAPTURED', type: 'RECURRING', transactionType: 'RESERVE_CAPTURE',
+      amount: 30000, currency: 'NOK', description: 'x', due: '2026-03-11T00:00:00Z', retryDays: 2, externalId: null, externalAgreementId: null, transactionId: null,
+      failureReason: null, failureDescription: null, summary: { captured: 15000, refunded: 0, cancelled: 0 }, history: [],
+    };
+    expect(() => checkRefundCharge(charge, null)).toThrow('Charge chr-1 cannot be refunded while it is partially captured: capture the rest or cancel the remainder first.');
+    expect(() => checkRefundCharge({ ...charge, status: 'RESERVED', summary: { captured: 0, refunded: 0, cancelled: 0 } }, null)).toThrow('no money has been captured');
   });
 });
