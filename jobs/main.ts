@@ -4,7 +4,7 @@ import { startWorkers } from './worker';
 
 /** `npm run start:worker`: pollers, capture-before-expiry, webhook events and the sweeper. */
 async function main(): Promise<void> {
-  const { config, log, redis, services, close } = await startProcess(workerRedis);
+  const { config, log, redis, services, close } = await startProcess('worker', workerRedis);
   const running = await startWorkers(services, redis);
   log.info({ queues: running.workers.map((w) => w.name) }, 'worker started');
   stopOnSignals({

@@ -1,6 +1,7 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Services } from '../src/app/services';
 import { bullPrefix, QueueName, type JobDataOf } from '../src/queues/queues';
+import { inJobSpan } from '../src/telemetry/job-spans';
 import { captureBeforeExpiryProcessor } from './capture-before-expiry.processor';
 import { pollAgreementProcessor } from './poll-agreement.processor';
 import { pollChargeProcessor } from './poll-charge.processor';
@@ -28,8 +29,10 @@ export async function startWorkers(services: Services, connection: ConnectionOpt
   const metrics = new WorkerMetrics(services.metrics.registry, (name) => services.jobs.queue(name));
   // A processor must take the data of its queue (JobDataOf): no casts.
   const make = <N extends QueueName>(name: N, processor: (job: Job<JobDataOf[N]>, token?: string) => Promise<string>, concurrency: number) => {
-    const worker = new Worker<JobDataOf[N], string>(name, metrics.measured(name, processor), { connection, prefix, concurrency });
-    worker.on('failed', (job, error) => services.log.warn({ queue: name, jobId: job?.id, err: error }, 'job failed'));
+    // Each run in the scope of the request that scheduled it, and in a span linked to its trace.
+    const traced = (job: Job<JobDataOf[N]>, token?: string) => inJobSpan(name, job, () => processor(job, token));
+    const worker = new Worker<JobDataOf[N], string>(name, metrics.measured(name, traced), { connection, prefix, concurrency });
+    worker.on('failed', (job, error) => services.log.warn({ queue: name, jobId: job?.id, requestId: job?.data.requestId, err: error }, 'job failed'));
     worker.on('error', (error) => services.log.error({ queue: name, err: error }, 'worker error'));
     return worker;
   };

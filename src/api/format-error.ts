@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from '../log/logger';
 import { isTransient } from '../common/vipps-failure';
 import { isRedisUnavailable } from '../redis/client';
+import { currentRequestId, newRequestId } from '../telemetry/request-scope';
 
 /** Codes whose message is written for the client; everything else is masked. */
 const PUBLIC_CODES = new Set([
@@ -22,34 +22,37 @@ const PUBLIC_CODES = new Set([
 
 /**
  * Top-level errors are for authentication, authorization, malformed queries and faults. Vipps or
- * Redis being unreachable is said plainly; anything unexpected is logged with an id and masked.
+ * Redis being unreachable is said plainly; anything unexpected is logged and masked. A masked
+ * error carries the request id (also in the `x-request-id` header), which finds the request's
+ * log lines, this one included.
  */
 export function formatError(log: Logger, hideSuggestions: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && PUBLIC_CODES.has(code)) return hideSuggestions ? { ...formatted, message: stripSuggestions(formatted.message) } : formatted;
     const original = unwrapResolverError(error);
+    // Outside an HTTP request (executeOperation in tests) there is no scope: an id for this error alone.
+    const requestId = currentRequestId() ?? newRequestId();
     if (isTransient(original)) {
       return {
         message: 'Vipps is not answering right now, so this could not be read. Try again shortly.',
         path: formatted.path,
-        extensions: { code: 'VIPPS_UNAVAILABLE' },
+        extensions: { code: 'VIPPS_UNAVAILABLE', requestId },
       };
     }
     if (isRedisUnavailable(original)) {
-      log.warn({ err: original, path: formatted.path }, 'GraphQL request needed Redis, which is unavailable');
+      log.warn({ err: original, path: formatted.path, requestId }, 'GraphQL request needed Redis, which is unavailable');
       return {
         message: 'Our storage is not reachable right now, so this could not be answered. Try again shortly.',
         path: formatted.path,
-        extensions: { code: 'STORE_UNAVAILABLE' },
+        extensions: { code: 'STORE_UNAVAILABLE', requestId },
       };
     }
-    const logId = randomUUID();
-    log.error({ err: original, logId, path: formatted.path }, 'internal error in GraphQL request');
+    log.error({ err: original, path: formatted.path, requestId }, 'internal error in GraphQL request');
     return {
-      message: `Internal error. Quote log id ${logId} to support.`,
+      message: `Internal error. Quote request id ${requestId} to support.`,
       path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR', logId },
+      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
     };
   };
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { GraphQLError } from 'graphql';
+import { noteErrorCodes } from '../telemetry/graphql-operations';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -37,7 +38,12 @@ export async function handleGraphQL<TContext extends BaseContext>(
   if (refusal) return sendGraphQLError(res, refusal);
   const response = await apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.includes('?') ? url.slice(url.indexOf('?')) : '', body },
-    context,
+    // Apollo answers a context that throws (a refused credential, the rate limit) before any plugin runs.
+    context: () => context().catch((error: unknown) => {
+      const code = (error as { extensions?: { code?: unknown } }).extensions?.code;
+      if (typeof code === 'string') noteErrorCodes([code]);
+      throw error;
+    }),
   });
   for (const [name, value] of response.headers) res.setHeader(name, value);
   res.statusCode = response.status ?? 200;
@@ -67,7 +73,8 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
 
 /** A refusal in GraphQL's response shape, with the status its `http` extension asks for (400 by default). */
 function sendGraphQLError(res: ServerResponse, error: GraphQLError): void {
-  const { http, ...extensions } = error.extensions as { http?: { status?: number } };
+  const { http, ...extensions } = error.extensions as { http?: { status?: number }; code?: unknown };
+  if (typeof extensions.code === 'string') noteErrorCodes([extensions.code]);
   sendJson(res, http?.status ?? 400, { errors: [{ message: error.message, extensions }] });
 }
 

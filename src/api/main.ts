@@ -10,7 +10,7 @@ import { startApiServer, type ApiServer } from './server';
 /** `npm run start:api`: the API process (GraphQL over HTTP and WebSocket, webhooks, health). */
 async function main(): Promise<void> {
   // The API's connection queues nothing while offline, so wait for it before serving.
-  const { config, log, redis, vipps, services, close } = await startProcess(apiRedis, (r) => once(r, 'ready'));
+  const { config, log, redis, vipps, services, close } = await startProcess('api', apiRedis, (r) => once(r, 'ready'));
   // Signals are handled from before the listener opens: from then on a SIGTERM drains instead of killing.
   const started: { server?: ApiServer } = {};
   stopOnSignals({

@@ -12,6 +12,8 @@ import { createContext, type GraphQLContext } from './schema/context';
 import type { Logger } from '../log/logger';
 import { createIde } from '../ide/ide.route';
 import { WEBHOOK_PATH } from '../webhooks/webhook-events';
+import { graphqlOperationPlugin, inGraphQLSpan } from '../telemetry/graphql-operations';
+import { observeRequest, routeOf } from './access-log';
 import { compiledExecution } from './compiled-execution';
 import { CorsPolicy } from './cors';
 import { formatError } from './format-error';
@@ -77,17 +79,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       ApolloServerPluginInlineTraceDisabled(),
       // Apollo's landing pages load from its CDN; the IDE is served from here instead (src/ide/).
       ApolloServerPluginLandingPageDisabled(),
+      graphqlOperationPlugin(),
       { serverWillStart: async () => ({ drainServer: () => websocket.dispose() }) },
     ],
   });
   await apollo.start();
 
   httpServer.on('request', (req, res) => {
-    const started = process.hrtime.bigint();
-    const path = (req.url ?? '/').split('?')[0];
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
     res.on('finish', () => {
       metrics.inc('vipps_graph_http_requests_total', { path: path === '/graphql' ? path : 'other', status: String(res.statusCode) });
-      log.debug({ method: req.method, path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
     });
     const route = async () => {
       if (ide.handle(req, res, path)) return;
@@ -95,7 +96,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         if (cors.handle(req, res)) return;
         // Once per request (a status token is an HMAC check): the gate and the context share it.
         const caller = authenticated(services, req.headers.authorization);
-        return handleGraphQL(apollo, req, res, {
+        return inGraphQLSpan(() => handleGraphQL(apollo, req, res, {
           // A refused credential goes on to the context, which answers what is wrong with it.
           admit: (query) => {
             if (caller instanceof GraphQLError) return null;
@@ -107,7 +108,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
             await services.rateLimiter.take(callerKey(caller));
             return createContext(caller, services);
           },
-        });
+        }));
       }
       if (path === WEBHOOK_PATH && req.method === 'POST') {
         const rawBody = await readBody(req, 256 * 1024);
@@ -125,11 +126,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       }
       sendJson(res, 404, { error: 'Not found' });
     };
-    route().catch((error: unknown) => {
-      log.error({ err: error, path }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'Internal error' });
-      else res.end();
-    });
+    observeRequest(req, res, log, path, () =>
+      route().catch((error: unknown) => {
+        log.error({ err: error, path: routeOf(path) ?? path }, 'request failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'Internal error' });
+        else res.end();
+      }),
+    );
   });
 
   await new Promise<void>((resolve, reject) => {

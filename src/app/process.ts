@@ -4,6 +4,7 @@ import { createLogger, type Logger } from '../log/logger';
 import { reportRedisErrors, workerRedis } from '../redis/client';
 import { createVippsClient, type VippsClient } from '../vipps/vipps-client';
 import { Metrics } from '../telemetry/metrics';
+import { startTracing } from '../telemetry/tracing';
 import { createServices, type Services } from './services';
 
 export interface ProcessParts {
@@ -12,22 +13,29 @@ export interface ProcessParts {
   redis: Redis;
   vipps: VippsClient;
   services: Services;
-  /** Closes the services, then the Redis connections. */
+  /** Closes the services, then the Redis connections, then exports the last spans. */
   close(): Promise<void>;
 }
 
 /**
  * What the API and the worker process both start with: configuration (or exit with its
- * problems), a logger, Redis (`connect` picks the connection's behaviour), the Vipps client and
- * the services.
+ * problems), a logger, tracing when configured, Redis (`connect` picks the connection's
+ * behaviour), the Vipps client and the services.
  */
-export async function startProcess(connect: (url: string) => Redis, ready: (redis: Redis) => Promise<unknown> = async () => {}): Promise<ProcessParts> {
+export async function startProcess(
+  role: 'api' | 'worker',
+  connect: (url: string) => Redis,
+  ready: (redis: Redis) => Promise<unknown> = async () => {},
+): Promise<ProcessParts> {
   const config = configOrExit();
   const log = createLogger(config.logLevel);
   if (!config.redis.url) {
     log.fatal('REDIS_URL is not set. Start Redis and set REDIS_URL, or use npm start, which runs a private Redis.');
     process.exit(1);
   }
+  // Before Redis: connections made while tracing is on give their commands spans.
+  const { otlpEndpoint, serviceName } = config.tracing;
+  const tracing = startTracing({ serviceName: serviceName ?? `vipps-graph-${role}`, endpoint: otlpEndpoint, log });
   const redis = connect(config.redis.url);
   const subscriber = workerRedis(config.redis.url);
   reportRedisErrors(redis, log, 'commands');
@@ -41,6 +49,8 @@ export async function startProcess(connect: (url: string) => Redis, ready: (redi
     await services.close();
     subscriber.disconnect();
     redis.disconnect();
+    // Last: the spans of everything above are exported before the process exits.
+    await tracing?.shutdown();
   };
   return { config, log, redis, vipps, services, close };
 }

@@ -29,6 +29,7 @@ import { JobScheduler } from '../queues/job-scheduler';
 import { reportRedisErrors } from '../redis/client';
 import { redisKeys } from '../redis/keys';
 import { Metrics } from '../telemetry/metrics';
+import { traceRedisCommands } from '../telemetry/redis-spans';
 import type { VippsClient } from '../vipps/vipps-client';
 import { WebhookReceiver } from '../webhooks/webhook-receiver';
 import { agreementTopic, chargeTopic } from '../recurring/recurring-topics';
@@ -85,7 +86,7 @@ export function createServices(deps: ServiceDeps): Services {
   const keys = redisKeys(config.redis.prefix);
   const metrics = deps.metrics ?? new Metrics();
   // Its own connection, so counting requests never queues behind cache reads.
-  const limiterRedis = redis.duplicate();
+  const limiterRedis = traceRedisCommands(redis.duplicate());
   reportRedisErrors(limiterRedis, log, 'rate limiter');
   const live = new LiveUpdates(redis, deps.subscriber, keys, log);
   const jobs = new JobScheduler(redis, config.redis.prefix, config.capture, log);

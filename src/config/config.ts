@@ -104,6 +104,8 @@ const envSchema = z.object({
   WORKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   WORKER_METRICS_PORT: port.default(9465),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url().optional()),
+  OTEL_SERVICE_NAME: optionalText,
   SHUTDOWN_GRACE_SECONDS: optionalText.pipe(z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).optional()),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
 });
@@ -149,6 +151,11 @@ export interface Config {
   readonly metrics: { readonly host: string; readonly port: number };
   /** The worker's `/metrics` and `/healthz` (port 0: a free one). */
   readonly workerMetrics: { readonly host: string; readonly port: number };
+  /**
+   * Traces go over OTLP/HTTP to `otlpEndpoint` (`/v1/traces` is appended); unset, tracing is off.
+   * `serviceName` unset: `vipps-graph-api` or `vipps-graph-worker` (src/telemetry/tracing.ts).
+   */
+  readonly tracing: { readonly otlpEndpoint: string | undefined; readonly serviceName: string | undefined };
   /**
    * On SIGTERM: `/readyz` answers 503 for `graceSeconds` while everything still serves, then the
    * process drains; `timeoutSeconds` after the signal it exits whatever is left (src/app/process.ts).
@@ -262,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     http: { host: e.HOST ?? (simulated ? '127.0.0.1' : '0.0.0.0'), corsOrigins },
     metrics: { host: e.METRICS_HOST, port: e.METRICS_PORT },
     workerMetrics: { host: e.WORKER_METRICS_HOST, port: e.WORKER_METRICS_PORT },
+    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
     shutdown: { graceSeconds: shutdownGrace, timeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS },
   };
   return deepFreeze(config);

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { currentRequestId } from '../telemetry/request-scope';
 
 /**
  * Field paths whose values are secrets. pino replaces them with "[redacted]" wherever they appear,
@@ -32,8 +33,15 @@ export const REDACTED_PATHS = [
   '*.statusToken',
 ];
 
+/** Every line written on behalf of a request or a job run carries its `requestId` (src/telemetry/request-scope.ts). */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: undefined }, destination);
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: undefined, mixin: requestIdField }, destination);
+}
+
+/** A new object each time: pino merges the line's own fields into it. */
+function requestIdField(): { requestId?: string } {
+  const requestId = currentRequestId();
+  return requestId === undefined ? {} : { requestId };
 }
 
 export type { Logger };

@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../log/logger';
+import { jobOrigin } from '../telemetry/job-spans';
 import type { PaymentRecord } from '../payments/payment-record';
 import { captureDeadline as chargeCaptureDeadline } from '../recurring/charge-rules';
 import type { AgreementRecord, ChargeRecord } from '../recurring/recurring-record';
@@ -112,7 +113,7 @@ export class JobScheduler {
   }
 
   async webhookEvent(data: WebhookEventData, id: string): Promise<void> {
-    await this.queue(QueueName.WebhookEvent).add(QueueName.WebhookEvent, data, { jobId: id });
+    await this.queue(QueueName.WebhookEvent).add(QueueName.WebhookEvent, { ...data, ...jobOrigin() }, { jobId: id });
   }
 
   async close(): Promise<void> {
@@ -121,7 +122,7 @@ export class JobScheduler {
 
   private async add<N extends QueueName>(name: N, data: JobDataOf[N], jobId: string, delay: number): Promise<void> {
     try {
-      await this.queue(name).add(name, data, { jobId, delay });
+      await this.queue(name).add(name, { ...data, ...jobOrigin() }, { jobId, delay });
     } catch (error) {
       this.log.warn({ err: error, queue: name, jobId }, 'could not enqueue job; the sweeper will retry');
     }

@@ -1,4 +1,5 @@
 import type { JobsOptions } from 'bullmq';
+import type { JobOrigin } from '../telemetry/job-spans';
 
 /**
  * Job definitions (STYLE 10): queue names, job data and options. `src/` enqueues with these;
@@ -61,15 +62,18 @@ export interface WebhookEventData {
   occurredAt?: string;
 }
 
-/** What each queue's jobs carry: the one place a queue's name meets its data type. */
+/**
+ * What each queue's jobs carry: the one place a queue's name meets its data type. Every job also
+ * carries its origin (the request id and trace context of what scheduled it), added on enqueue.
+ */
 export interface JobDataOf {
-  [QueueName.PollPayment]: PollPaymentData;
-  [QueueName.PollAgreement]: PollAgreementData;
-  [QueueName.PollCharge]: PollChargeData;
-  [QueueName.CaptureBeforeExpiry]: CaptureBeforeExpiryData;
-  [QueueName.WebhookEvent]: WebhookEventData;
-  /** The sweeper's repeating job carries nothing. */
-  [QueueName.Sweeper]: Record<string, never>;
+  [QueueName.PollPayment]: PollPaymentData & JobOrigin;
+  [QueueName.PollAgreement]: PollAgreementData & JobOrigin;
+  [QueueName.PollCharge]: PollChargeData & JobOrigin;
+  [QueueName.CaptureBeforeExpiry]: CaptureBeforeExpiryData & JobOrigin;
+  [QueueName.WebhookEvent]: WebhookEventData & JobOrigin;
+  /** The sweeper's repeating job carries nothing else. */
+  [QueueName.Sweeper]: JobOrigin;
 }
 
 /** BullMQ job ids may not contain ':'; MSNs are digits and references [A-Za-z0-9-]. */

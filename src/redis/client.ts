@@ -1,13 +1,15 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '../log/logger';
+import { traceRedisCommands } from '../telemetry/redis-spans';
 
 /**
- * Redis connections. The API's connection fails fast (no offline queue, one retry, short
- * command timeout) so a Redis outage degrades reads to Vipps instead of hanging requests. Workers
- * and subscribers wait for Redis instead (BullMQ requires `maxRetriesPerRequest: null`).
+ * Redis connections, whose commands make spans when tracing is on. The API's connection fails
+ * fast (no offline queue, one retry, short command timeout) so a Redis outage degrades reads to
+ * Vipps instead of hanging requests. Workers and subscribers wait for Redis instead (BullMQ
+ * requires `maxRetriesPerRequest: null`).
  */
 export function apiRedis(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, {
+  return traceRedisCommands(new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: 1000,
@@ -15,11 +17,11 @@ export function apiRedis(url: string, options: RedisOptions = {}): Redis {
     enableAutoPipelining: true,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     ...options,
-  });
+  }));
 }
 
 export function workerRedis(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (attempt) => Math.min(attempt * 200, 2000), ...options });
+  return traceRedisCommands(new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (attempt) => Math.min(attempt * 200, 2000), ...options }));
 }
 
 /**

@@ -24,6 +24,7 @@ export interface VippsErrorFields {
   code?: string;
   problem?: string;
   traceId?: string;
+  instance?: string;
   retryAfterSeconds?: number;
   extraDetails?: readonly unknown[];
   api: VippsApi;
@@ -44,6 +45,8 @@ export class VippsError extends Error {
   readonly problem: string | undefined;
   /** ePayment/Webhooks `traceId` or Recurring `contextId`: quote it to Vipps support. */
   readonly traceId: string | undefined;
+  /** The problem's `instance`: which request or occurrence Vipps means, for its support. */
+  readonly instance: string | undefined;
   readonly retryAfterSeconds: number | undefined;
   readonly extraDetails: readonly unknown[] | undefined;
   readonly api: VippsApi;
@@ -60,6 +63,7 @@ export class VippsError extends Error {
     this.code = fields.code;
     this.problem = fields.problem;
     this.traceId = fields.traceId;
+    this.instance = fields.instance;
     this.retryAfterSeconds = fields.retryAfterSeconds;
     this.extraDetails = fields.extraDetails;
     this.api = fields.api;
@@ -146,7 +150,7 @@ function classFor(status: number): new (fields: VippsErrorFields) => VippsError 
   }
 }
 
-type Parsed = Pick<VippsErrorFields, 'code' | 'problem' | 'traceId' | 'extraDetails'> & { title?: string; detail?: string };
+type Parsed = Pick<VippsErrorFields, 'code' | 'problem' | 'traceId' | 'instance' | 'extraDetails'> & { title?: string; detail?: string };
 
 function readBody(body: unknown): Parsed {
   if (!isRecord(body)) return {};
@@ -167,6 +171,7 @@ function readBody(body: unknown): Parsed {
     code: errorCode(extraDetails),
     problem: problemIdentifier(body.type),
     traceId: text(body.traceId) ?? text(body.contextId),
+    instance: text(body.instance),
     extraDetails,
   };
 }

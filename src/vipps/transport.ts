@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import type { MerchantConfig } from '../config/config';
 import type { Logger } from '../log/logger';
 import type { TokenLease } from './access-token';
@@ -5,6 +6,7 @@ import { VippsApiError, VippsConnectionError, VippsError, vippsErrorFromResponse
 import { exchange, NoResponseError, sleep as realSleep, systemHeaders, type FetchFn, type SystemInfo } from './http-exchange';
 import { DEFAULT_RETRY_POLICY, retryDecision, type AttemptOutcome, type RetryPolicy } from './retry';
 import type { VippsMetrics, VippsOutcome } from '../telemetry/metrics';
+import { inVippsSpan, noteResend } from './vipps-span';
 
 /**
  * The one place that talks HTTP to Vipps (stripe-node's RequestSender): token, headers, timeout,
@@ -95,6 +97,10 @@ export class VippsTransport {
     if (request.idempotencyKey !== undefined && request.idempotencyKey.trim() === '') {
       throw new TypeError(`Empty Idempotency-Key for ${request.method} ${request.path.encoded}`);
     }
+    return inVippsSpan({ api: request.api, method: request.method, endpoint: request.path.endpoint }, (span) => this.attempts<T>(request, span));
+  }
+
+  private async attempts<T>(request: VippsRequest, span: Span | undefined): Promise<VippsResponse<T>> {
     const url = this.url(request);
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     let refreshedToken = false;
@@ -138,6 +144,7 @@ export class VippsTransport {
       }
       this.options.log.debug({ ...where(failure), attempt, delayMs: decision.delayMs }, 'vipps request failed; retrying');
       await this.sleep(decision.delayMs);
+      noteResend(span, attempt);
       attempt++;
     }
   }
@@ -172,16 +179,20 @@ export class VippsTransport {
     return { api: request.api, method: request.method, path: request.path.encoded, msn: merchant.msn, secrets: [token, merchant.clientSecret, merchant.subscriptionKey] };
   }
 
-  /** Once per call, at the end, with what Vipps support asks for: traceId, method, path, status. */
+  /**
+   * Once per call, at the end, with what Vipps support asks for: traceId, method, path, status. A
+   * lookup that found nothing (GET, 404) is an answer the caller expects, not a warning.
+   */
   private logFailure(error: VippsError, attempts: number): void {
     const fields = { ...where(error), attempts, code: error.code, problem: error.problem, detail: error.detail };
-    if (error.status !== undefined && error.status < 500) this.options.log.warn(fields, 'vipps request failed');
+    if (error.status === 404 && error.method === 'GET') this.options.log.debug(fields, 'vipps lookup found nothing');
+    else if (error.status !== undefined && error.status < 500) this.options.log.warn(fields, 'vipps request failed');
     else this.options.log.error(fields, 'vipps request failed');
   }
 }
 
 function where(error: VippsError) {
-  return { msn: error.msn, api: error.api, method: error.method, path: error.path, status: error.status, traceId: error.traceId };
+  return { msn: error.msn, api: error.api, method: error.method, path: error.path, status: error.status, traceId: error.traceId, instance: error.instance };
 }
 
 /** The transport bound to one API, addressing merchants by MSN; what endpoint clients are given. */
