@@ -6,6 +6,7 @@ import { loadConfig } from '../src/config/config';
 import { freePort } from '../src/dev/free-port';
 import { buildGraphQLSchema } from '../src/api/schema/schema';
 import { createLogger } from '../src/log/logger';
+import { startTracing, type Tracing } from '../src/telemetry/tracing';
 import { apiRedis, workerRedis } from '../src/redis/client';
 import { redisKeys } from '../src/redis/keys';
 import { WEBHOOK_PATH } from '../src/webhooks/webhook-events';
@@ -28,6 +29,7 @@ let server: ApiServer | undefined;
 let services: Services | undefined;
 let redis: Redis | undefined;
 let subscriber: Redis | undefined;
+let tracing: Tracing | null = null;
 
 serveRpc({
   start: async ({ redisUrl, prefix, simulatorUrl, env = {}, webhooks = false }: { redisUrl: string; prefix: string; simulatorUrl: string; env?: Record<string, string>; webhooks?: boolean }) => {
@@ -43,6 +45,8 @@ serveRpc({
       ...env,
     });
     const log = createLogger(config.logLevel);
+    // As startProcess does, before Redis: its connections' commands get spans when tracing is on.
+    tracing = startTracing({ serviceName: config.tracing.serviceName ?? 'vipps-graph-api', endpoint: config.tracing.otlpEndpoint, log });
     redis = apiRedis(redisUrl);
     subscriber = workerRedis(redisUrl);
     await once(redis, 'ready');
@@ -60,5 +64,6 @@ serveRpc({
     await services?.close();
     subscriber?.disconnect();
     redis?.disconnect();
+    await tracing?.shutdown();
   },
 });

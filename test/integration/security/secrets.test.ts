@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { sha256Hex, SIMULATOR_MERCHANT } from '../../../src/config/config';
 import { createLogger } from '../../../src/log/logger';
 import { bullPrefix } from '../../../src/queues/queues';
+import { startTracing, type Tracing } from '../../../src/telemetry/tracing';
 import { workerRedis } from '../../../src/redis/client';
 import { redisKeys } from '../../../src/redis/keys';
 import { createVippsClient } from '../../../src/vipps/vipps-client';
@@ -22,9 +24,13 @@ import { approve, AUDIT_LOG, CAPTURE, create, idem, landingToken, NO_FAULTS, NOK
 jest.setTimeout(60_000);
 
 const TEST_KEY = 'test-key-7f3a9c';
+/** The customer's, sent to Vipps with the create. */
+const PHONE = '4798765432';
 
 describe('secrets never leak', () => {
   let api: TestApi;
+  let tracing: Tracing | null;
+  const spans = new InMemorySpanExporter();
   const logLines: string[] = [];
   const responses: string[] = [];
   const sink = new Writable({
@@ -36,10 +42,13 @@ describe('secrets never leak', () => {
 
   beforeAll(async () => {
     const keys = [...API_KEYS, { id: 'leak-check', keyHash: sha256Hex(TEST_KEY), scopes: ['payments:read', 'payments:write', 'support'], merchants: ['123456'] }];
+    // Tracing on, before the API, so every span the flow makes is searched too.
+    tracing = startTracing({ serviceName: 'vipps-graph-test', processor: new SimpleSpanProcessor({ exporter: spans }) });
     api = await startTestApi({ LOG_LEVEL: 'debug', API_KEYS: JSON.stringify(keys) }, { knownPort: true, logDestination: sink });
   });
   afterAll(async () => {
     await setFaults(api, NO_FAULTS);
+    await tracing?.shutdown();
     await removeQueues(api);
     await api.close();
   });
@@ -64,7 +73,7 @@ describe('secrets never leak', () => {
 
     // Create with a status token in the returnUrl (the create payload, which hands the caller its
     // own token, is the one response not searched), approve through the landing page, capture, refund.
-    const created = await create(api, { appendStatusToken: true, returnUrl: 'https://shop.example/back?x=1' }, 'dev');
+    const created = await create(api, { appendStatusToken: true, returnUrl: 'https://shop.example/back?x=1', customerPhoneNumber: PHONE }, 'dev');
     const { reference } = created.payment;
     const landing = await fetch(`${api.sim.url}/landing/approve?token=${encodeURIComponent(landingToken(created.redirectUrl))}`, { method: 'POST', redirect: 'manual' });
     const returnToken = new URL(landing.headers.get('location') ?? '').searchParams.get('statusToken') ?? '';
@@ -125,6 +134,14 @@ describe('secrets never leak', () => {
     expect(places.logs).toContain('vipps request failed');
     expect(jobData).toContain(reference);
     expect(audit.length).toBeGreaterThanOrEqual(5);
+
+    // Every span's name, attributes, events, links and status: they name endpoints, never people.
+    const spanText = JSON.stringify(spans.getFinishedSpans().map((s) => [s.name, s.attributes, s.events, s.links, s.status, s.resource.attributes]));
+    expect(spanText).toContain('/epayment/v1/payments/{id}/capture');
+    expect(spanText).toContain('db.redis.commands');
+    expect(spanText).not.toContain(PHONE);
+    expect(spanText).not.toMatch(/[\w.+-]+@[\w-]+\.[\w.-]+/);
+    places.spans = spanText;
 
     const leaks: string[] = [];
     for (const [what, secret] of Object.entries(secrets)) {

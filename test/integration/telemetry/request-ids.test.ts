@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { INVALID_TRACEID, trace } from '@opentelemetry/api';
 import type { Redis } from 'ioredis';
 import { startWorkers, type RunningWorkers } from '../../../jobs/worker';
 import type { PaymentRecord } from '../../../src/payments/payment-record';
@@ -6,6 +7,7 @@ import { jobIds, QueueName } from '../../../src/queues/queues';
 import { workerRedis } from '../../../src/redis/client';
 import { redisKeys } from '../../../src/redis/keys';
 import { inRequestScope } from '../../../src/telemetry/request-scope';
+import { activeTracer } from '../../../src/telemetry/tracing';
 import { startTestApi, type TestApi } from '../../support/api';
 import { expectEventually } from '../../support/eventually';
 import { removeQueues } from '../../support/live';
@@ -120,6 +122,18 @@ describe('request ids and the access log', () => {
     } finally {
       await api.sim.control('PUT', '/faults', { errorRate: 0 });
     }
+  });
+
+  it('registers nothing for tracing when no endpoint is configured: no provider, no span, no Redis wrapper', async () => {
+    expect(api.config.tracing.otlpEndpoint).toBeUndefined();
+    expect(activeTracer()).toBeNull();
+    // The API's no-op tracer: a span it starts records nothing and has no trace id.
+    const span = trace.getTracer('probe').startSpan('probe');
+    expect(span.isRecording()).toBe(false);
+    expect(span.spanContext().traceId).toBe(INVALID_TRACEID);
+    // Connections keep ioredis' own command path.
+    expect(Object.hasOwn(api.redis, 'sendCommand')).toBe(false);
+    expect(Object.hasOwn(api.redis, 'pipeline')).toBe(false);
   });
 
   describe('jobs', () => {
