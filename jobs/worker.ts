@@ -8,6 +8,7 @@ import { pollChargeProcessor } from './poll-charge.processor';
 import { pollPaymentProcessor } from './poll-payment.processor';
 import { sweeperProcessor } from './sweeper.processor';
 import { webhookEventProcessor } from './webhook-event.processor';
+import { merchantWebhookProcessor } from './merchant-webhook.processor';
 import { WorkerMetrics } from './worker-metrics';
 
 export interface WorkerOptions {
@@ -42,6 +43,8 @@ export async function startWorkers(services: Services, connection: ConnectionOpt
     make(QueueName.PollCharge, pollChargeProcessor(services), 10),
     make(QueueName.CaptureBeforeExpiry, captureBeforeExpiryProcessor(services), 5),
     make(QueueName.WebhookEvent, webhookEventProcessor(services), 20),
+    // Mostly waiting on merchants' receivers (up to the 10 s timeout each), little CPU.
+    make(QueueName.MerchantWebhook, merchantWebhookProcessor(services), 50),
     make(QueueName.Sweeper, sweeperProcessor(services), 1),
   ];
   await services.jobs.queue(QueueName.Sweeper).upsertJobScheduler('sweep', { every: options.sweepEveryMs ?? 5 * 60_000 }, { name: QueueName.Sweeper });

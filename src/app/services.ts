@@ -32,6 +32,7 @@ import { Metrics } from '../telemetry/metrics';
 import { traceRedisCommands } from '../telemetry/redis-spans';
 import type { VippsClient } from '../vipps/vipps-client';
 import { WebhookReceiver } from '../webhooks/webhook-receiver';
+import { MerchantWebhooks } from '../merchant-webhooks/merchant-webhooks';
 import { agreementTopic, chargeTopic } from '../recurring/recurring-topics';
 import { paymentTopic } from '../payments/payment-topic';
 import { CaptureWarnings } from '../merchant-events/capture-warnings';
@@ -60,6 +61,8 @@ export interface Services {
   charges: ChargeService;
   agreementLinks: AgreementLinks;
   webhookReceiver: WebhookReceiver;
+  /** Outbound merchant webhooks: endpoints, deliveries (a sink of merchantEvents), the delivery log. */
+  merchantWebhooks: MerchantWebhooks;
   /** The process's metrics registry: what the services count, and what its entry point adds. */
   metrics: Metrics;
   /** A merchant's stream (`merchantEvents`) and, through the sinks, its outbound webhooks. */
@@ -92,6 +95,8 @@ export function createServices(deps: ServiceDeps): Services {
   const jobs = new JobScheduler(redis, config.redis.prefix, config.capture, log);
   /** Where merchant events go besides the stream: the outbound webhooks add their sink here. */
   const eventSinks: MerchantEventSink[] = [];
+  const merchantWebhooks = new MerchantWebhooks(redis, keys, jobs, log, { policy: config.merchantWebhooks });
+  eventSinks.push(merchantWebhooks);
   const merchantEvents = new MerchantEvents(live, eventSinks, log);
   const reservations = new ReservationIndex(redis, keys);
   const paymentRegistry = new PaymentRegistry(redis, keys);
@@ -157,6 +162,7 @@ export function createServices(deps: ServiceDeps): Services {
     charges: new ChargeService(vipps.recurring, recurringReader, recurringRunner),
     agreementLinks,
     webhookReceiver: new WebhookReceiver(redis, keys, jobs, new URL(config.publicUrl).host, log),
+    merchantWebhooks,
     metrics,
     merchantEvents,
     reservations,
@@ -164,6 +170,7 @@ export function createServices(deps: ServiceDeps): Services {
     close: async () => {
       await jobs.close();
       limiterRedis.disconnect();
+      merchantWebhooks.close();
     },
   };
 }

@@ -33,7 +33,7 @@ export const SIMULATOR_MERCHANT: Readonly<MerchantConfig> = Object.freeze({
   clientSecret: 'sim-client-secret',
   subscriptionKey: 'sim-subscription-key',
 });
-export const SCOPES = ['payments:read', 'payments:write', 'recurring:read', 'recurring:write', 'support'] as const;
+export const SCOPES = ['payments:read', 'payments:write', 'recurring:read', 'recurring:write', 'support', 'webhooks:write'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const apiKeySchema = z.object({
@@ -82,6 +82,7 @@ const envSchema = z.object({
   REDIS_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i).default('vg'),
   PORT: port.default(4000),
   PUBLIC_URL: optionalText.pipe(z.url().optional()),
+  WEBHOOK_ALLOW_PRIVATE: optionalText.pipe(z.enum(['true', 'false']).optional()),
   CAPTURE_POLICY: z.enum(['CAPTURE', 'NOTIFY']).default('NOTIFY'),
   CAPTURE_MARGIN: duration.default(86_400),
   CAPTURE_FINAL_MARGIN: optionalText.pipe(duration.optional()),
@@ -132,6 +133,12 @@ export interface Config {
    * Before a capture deadline: act at `marginSeconds`, warn once more at `finalMarginSeconds` (0: never).
    */
   readonly capture: { readonly marginSeconds: number; readonly finalMarginSeconds: number };
+  /**
+   * Outbound merchant webhooks (src/merchant-webhooks/destination.ts): plain http only in simulator
+   * mode; loopback, private and other non-public addresses only when WEBHOOK_ALLOW_PRIVATE is true
+   * (by default in simulator mode, where the receiver is on the developer's machine).
+   */
+  readonly merchantWebhooks: { readonly allowHttp: boolean; readonly allowPrivate: boolean };
   readonly simulator: { readonly port: number; readonly merchants: readonly MerchantConfig[] };
   readonly logLevel: string;
   readonly graphql: {
@@ -245,6 +252,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     port: e.PORT,
     publicUrl,
+    merchantWebhooks: { allowHttp: simulated, allowPrivate: e.WEBHOOK_ALLOW_PRIVATE ? e.WEBHOOK_ALLOW_PRIVATE === 'true' : simulated },
     capture: { marginSeconds: e.CAPTURE_MARGIN, finalMarginSeconds: finalMargin },
     simulator: { port: e.SIMULATOR_PORT, merchants: simulatorMerchants },
     logLevel: e.LOG_LEVEL,

@@ -12,6 +12,7 @@ export enum QueueName {
   PollCharge = 'poll-charge',
   CaptureBeforeExpiry = 'capture-before-expiry',
   WebhookEvent = 'webhook-event',
+  MerchantWebhook = 'merchant-webhook',
   Sweeper = 'sweeper',
 }
 
@@ -62,6 +63,15 @@ export interface WebhookEventData {
   occurredAt?: string;
 }
 
+/** One delivery of a merchant event to one of the merchant's webhook endpoints (src/merchant-webhooks/). Never the secret. */
+export interface MerchantWebhookData {
+  msn: string;
+  endpointId: string;
+  eventId: string;
+  /** Sent again by redeliverWebhook. */
+  redelivery?: boolean;
+}
+
 /**
  * What each queue's jobs carry: the one place a queue's name meets its data type. Every job also
  * carries its origin (the request id and trace context of what scheduled it), added on enqueue.
@@ -72,6 +82,7 @@ export interface JobDataOf {
   [QueueName.PollCharge]: PollChargeData & JobOrigin;
   [QueueName.CaptureBeforeExpiry]: CaptureBeforeExpiryData & JobOrigin;
   [QueueName.WebhookEvent]: WebhookEventData & JobOrigin;
+  [QueueName.MerchantWebhook]: MerchantWebhookData & JobOrigin;
   /** The sweeper's repeating job carries nothing else. */
   [QueueName.Sweeper]: JobOrigin;
 }

@@ -55,6 +55,16 @@ export function redisKeys(prefix: string) {
     webhookSecrets: (msn: string) => `${p}webhook-secrets:{${msn}}`,
     /** A delivery already accepted (by its signature), to refuse replays for 10 minutes. */
     webhookSeen: (digest: string) => `${p}webhook-seen:${digest}`,
+    /** A merchant's outbound webhook endpoints (hash: endpoint id → JSON, without the secret). Durable. */
+    merchantWebhooks: (msn: string) => `${p}merchant-webhooks:{${msn}}`,
+    /** Their signing secrets (hash: endpoint id → `whsec_…`), apart so that listing never reads one. Durable. */
+    merchantWebhookSecrets: (msn: string) => `${p}merchant-webhook-secrets:{${msn}}`,
+    /** An event awaiting delivery or redelivery to a merchant's endpoints (JSON MerchantEvent, TTL 3 days). */
+    merchantWebhookEvent: (msn: string, eventId: string) => `${p}merchant-webhook-event:{${msn}}:${eventId}`,
+    /** Set when an event's delivery to an endpoint is queued, so it is queued once (TTL 3 days). */
+    merchantWebhookClaim: (msn: string, endpointId: string, eventId: string) => `${p}merchant-webhook-claim:{${msn}}:${endpointId}:${eventId}`,
+    /** An endpoint's delivery attempts (stream, about the last 1 000), deleted with the endpoint. */
+    merchantWebhookLog: (msn: string, endpointId: string) => `${p}merchant-webhook-log:{${msn}}:${endpointId}`,
     /** Audit log of a merchant's money mutations (stream, capped at ~1 000 000 entries). Durable, no TTL. */
     auditLog: (msn: string) => `${p}audit:{${msn}}`,
     /** Times of one API key's requests in the last minute (sorted set, TTL 1 minute). */

@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type PubSub } from 'type-graphql';
 import { AuditResolver } from '../../audit/audit.resolver';
 import { MerchantEventsResolver } from '../../merchant-events/merchant-events.resolver';
+import { MerchantWebhookResolver } from '../../merchant-webhooks/merchant-webhook.resolver';
 import { PaymentMutationResolver } from '../../payments/payment-mutation.resolver';
 import { PaymentResolver } from '../../payments/payment.resolver';
 import { PaymentSubscriptionResolver } from '../../payments/payment-subscription.resolver';
@@ -38,7 +39,7 @@ export function buildGraphQLSchema(): GraphQLSchema {
 /** The plain type-graphql schema, built from the decorated classes. */
 export function buildTypeGraphQLSchema(): GraphQLSchema {
   return buildSchemaSync({
-    resolvers: [NodeResolver, PaymentResolver, PaymentMutationResolver, PaymentSubscriptionResolver, AgreementResolver, ChargeResolver, RecurringMutationResolver, RecurringSubscriptionResolver, AuditResolver, MerchantEventsResolver],
+    resolvers: [NodeResolver, PaymentResolver, PaymentMutationResolver, PaymentSubscriptionResolver, AgreementResolver, ChargeResolver, RecurringMutationResolver, RecurringSubscriptionResolver, AuditResolver, MerchantEventsResolver, MerchantWebhookResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     validate: false,
     pubSub: SUBSCRIBE_FUNCTIONS_ONLY,
