@@ -87,6 +87,6 @@ describe('ReservationIndex', () => {
     expect(await walk(10)).toEqual(['charge/agr_A/chr-open', 'payment/p-open']);
     expect(await redis.zcard(redisKeys(prefix).expiringReservations(MSN, 'payment'))).toBe(2);
     await index.prune(MSN, now);
-    expect(await redis.zrange(redisKeys(prefix).expiringReservations(MSN, 'payment'), 0, -1)).toEqual(['payment/p-open']);
+    expect(await redis.zrange(redisKeys(prefix).expiringReservations(MSN, 'payment'), '0', '-1')).toEqual(['payment/p-open']);
   });
 });
