@@ -44,8 +44,9 @@ export class DeliveryLog {
     private readonly keys: RedisKeys,
   ) {}
 
+  /** Written only while the endpoint exists: an attempt that ends after a delete must not bring its log back. */
   async record(msn: string, endpointId: string, attempt: AttemptRecord): Promise<void> {
-    await this.redis.xadd(this.keys.merchantWebhookLog(msn, endpointId), 'MAXLEN', '~', MAX_ATTEMPTS_KEPT, '*', ...toFields(attempt));
+    await this.redis.eval(RECORD_IF_ENDPOINT, 2, this.keys.merchantWebhookLog(msn, endpointId), this.keys.merchantWebhooks(msn), endpointId, MAX_ATTEMPTS_KEPT, ...toFields(attempt));
   }
 
   /** Newest first, after the stream id `after` (exclusive). */
@@ -54,6 +55,11 @@ export class DeliveryLog {
     return { attempts: entries.slice(0, first).map(([id, fields]) => fromFields(id, fields)), hasNextPage: entries.length > first };
   }
 }
+
+const RECORD_IF_ENDPOINT = `
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
+return 1`;
 
 function toFields(a: AttemptRecord): string[] {
   const fields: [string, string | null][] = [

@@ -1,11 +1,12 @@
 import { Webhook } from 'standardwebhooks';
-import { QueueName } from '../../../src/queues/queues';
+import { bullPrefix, QueueName } from '../../../src/queues/queues';
+import { redisKeys } from '../../../src/redis/keys';
 import { startTestApi, type TestApi } from '../../support/api';
 import { expectEventually } from '../../support/eventually';
 import { removeQueues } from '../../support/live';
 import { testRedis } from '../../support/redis';
 import { TestReceiver } from './receiver';
-import { attemptsOf, LogLines, paymentEvent, REDELIVER, register, shortScheduleProducer, startCapturingWorker, UPDATE, WEBHOOK_API_KEYS, type CapturingWorker } from './webhook-support';
+import { attemptsOf, DELIVERIES, LogLines, paymentEvent, REDELIVER, REGISTER, register, shortScheduleProducer, startCapturingWorker, UPDATE, WEBHOOK_API_KEYS, type CapturingWorker } from './webhook-support';
 import type { MerchantWebhooks } from '../../../src/merchant-webhooks/merchant-webhooks';
 import type { Redis } from 'ioredis';
 
@@ -25,10 +26,11 @@ describe('merchant webhook delivery', () => {
   let redis: Redis;
   let producer: MerchantWebhooks;
   const producerLogs = new LogLines();
+  const apiLogs = new LogLines();
   const receiver = new TestReceiver();
 
   beforeAll(async () => {
-    api = await startTestApi({ API_KEYS: WEBHOOK_API_KEYS });
+    api = await startTestApi({ API_KEYS: WEBHOOK_API_KEYS, LOG_LEVEL: 'debug' }, { logDestination: apiLogs });
     worker = await startCapturingWorker(api);
     redis = testRedis();
     producer = shortScheduleProducer(api, redis, SHORT, producerLogs);
@@ -222,6 +224,27 @@ describe('merchant webhook delivery', () => {
     expect(disabled.data.redeliverWebhook.errors[0]).toMatchObject({ code: 'INVALID_STATE', message: 'The endpoint is disabled: enable it with updateMerchantWebhook first.' });
   });
 
+  it("shows a key none of another merchant's deliveries", async () => {
+    const endpoint = await register(api, receiver.url);
+    const event = paymentEvent();
+    await producer.enqueue(event);
+    await expectEventually(async () => expect(await attemptsOf(api, endpoint.id, event.id)).toHaveLength(1));
+    expect(await attemptsOf(api, endpoint.id, event.id, 'partner')).toHaveLength(1);
+    for (const variables of [{ endpointId: endpoint.id }, { endpointId: endpoint.id, msn: '654321' }, { endpointId: endpoint.id, msn: '123456' }]) {
+      const deliveries = await api.gql(DELIVERIES, variables, 'other');
+      expect(deliveries.errors).toBeUndefined();
+      expect(deliveries.data.webhookDeliveries).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+    }
+    // Its events do not reach another merchant's endpoints either.
+    const theirs = await register(api, `${receiver.url}?theirs`, ['PAYMENT_UPDATED'], 'other');
+    const next = paymentEvent();
+    await producer.enqueue(next);
+    await expectEventually(async () => expect(receiver.deliveriesOf(next.id)).toHaveLength(1));
+    expect(receiver.deliveriesOf(next.id)[0]?.path).toBe('/hooks');
+    expect(await attemptsOf(api, theirs.id, next.id, 'other')).toEqual([]);
+    await api.services.merchantWebhooks.remove('654321', theirs.id);
+  });
+
   it('stops delivering to a deleted endpoint, and deletes its log', async () => {
     const endpoint = await register(api, receiver.url);
     receiver.status = 500;
@@ -235,4 +258,56 @@ describe('merchant webhook delivery', () => {
     expect(receiver.deliveriesOf(event.id)).toHaveLength(sentSoFar);
     expect(await attemptsOf(api, endpoint.id, event.id)).toEqual([]);
   });
+
+  it('keeps the secret out of every log line, job, delivery log and Redis key but the secrets hash', async () => {
+    const created = await api.gql(REGISTER, { input: { url: receiver.url, types: ['PAYMENT_UPDATED'] } });
+    const { webhook, secret } = created.data.registerMerchantWebhook as { webhook: { id: string }; secret: string };
+    const bare = secret.slice('whsec_'.length);
+    receiver.status = 503;
+    const failing = paymentEvent();
+    await producer.enqueue(failing);
+    await expectEventually(async () => expect((await attemptsOf(api, webhook.id, failing.id)).length).toBeGreaterThanOrEqual(2));
+    receiver.status = 200;
+    const delivered = paymentEvent();
+    await producer.enqueue(delivered);
+    await expectEventually(async () => expect(await attemptsOf(api, webhook.id, delivered.id)).toHaveLength(1));
+
+    const lines = [...apiLogs.lines, ...worker.logs.lines, ...producerLogs.lines];
+    expect(lines.some((l) => l.includes('merchant webhook endpoint registered'))).toBe(true);
+    expect(lines.some((l) => l.includes('job failed') && l.includes('endpoint answered 503'))).toBe(true);
+    expect(lines.filter((l) => l.includes(bare))).toEqual([]);
+
+    const queue = api.services.jobs.queue(QueueName.MerchantWebhook);
+    const jobs = await queue.getJobs(['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized']);
+    expect(jobs.some((j) => j.data.eventId === failing.id)).toBe(true);
+    expect(jobs.filter((j) => JSON.stringify(j).includes(bare))).toEqual([]);
+
+    const holders = await keysHolding(redis, [api.config.redis.prefix, bullPrefix(api.config.redis.prefix)], bare);
+    expect(holders).toEqual([redisKeys(api.config.redis.prefix).merchantWebhookSecrets('123456')]);
+  });
 });
+
+/** Keys under the prefixes whose value (string, hash, stream, list, set, sorted set) contains `text`. */
+async function keysHolding(client: Redis, prefixes: string[], text: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const prefix of prefixes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) {
+        const type = await client.type(key);
+        const value =
+          type === 'string' ? await client.get(key)
+          : type === 'hash' ? JSON.stringify(await client.hgetall(key))
+          : type === 'stream' ? JSON.stringify(await client.xrange(key, '-', '+'))
+          : type === 'list' ? JSON.stringify(await client.lrange(key, 0, -1))
+          : type === 'set' ? JSON.stringify(await client.smembers(key))
+          : type === 'zset' ? JSON.stringify(await client.zrange(key, 0, -1))
+          : '';
+        if (value?.includes(text)) found.push(key);
+      }
+    } while (cursor !== '0');
+  }
+  return found;
+}
