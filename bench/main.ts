@@ -6,6 +6,7 @@ import { startPrivateRedis, type PrivateRedis } from '../src/dev/redis-server';
 import type { Benchmark, BenchContext, BenchSettings } from './benchmark';
 import { graphqlPaymentBench } from './graphql-payment.bench';
 import { pollerLoadBench } from './poller-load.bench';
+import { merchantWebhooksBench } from './merchant-webhooks.bench';
 import { subscriptionFanoutBench } from './subscription-fanout.bench';
 import { machine, renderReport, targetLine, writeJson, type BenchRun } from './report';
 
@@ -14,13 +15,13 @@ import { machine, renderReport, targetLine, writeJson, type BenchRun } from './r
  * targets (PASS/MISS) and writes the same to bench/results/latest.json. Benchmarks report; they
  * do not gate: the exit code is 0 even when a target is missed (1 only for bad arguments).
  *
- *   npm run bench -- [--connections 50] [--warmup 2] [--duration 10] [--only graphql-payment,subscription-fanout,poller-load]
+ *   npm run bench -- [--connections 50] [--warmup 2] [--duration 10] [--only graphql-payment,subscription-fanout,poller-load,merchant-webhooks]
  *                    [--profile DIR] [--poll-concurrency N]   (diagnosis: see subscription-fanout, poller-load)
  *
  * Redis: REDIS_URL when set (read through the config module), else a private redis-server on a
  * free loopback port with its data in a temp dir, stopped and removed at the end.
  */
-const BENCHMARKS: Benchmark[] = [graphqlPaymentBench, subscriptionFanoutBench, pollerLoadBench];
+const BENCHMARKS: Benchmark[] = [graphqlPaymentBench, subscriptionFanoutBench, pollerLoadBench, merchantWebhooksBench];
 
 const RESULTS_FILE = join(__dirname, '..', '..', 'bench', 'results', 'latest.json');
 

@@ -58,13 +58,8 @@ export class EndpointRegistry {
 
   /** What one delivery attempt needs, read in one round trip: the endpoint, its secret, the event. */
   async forDelivery(msn: string, endpointId: string, eventId: string): Promise<{ endpoint: WebhookEndpoint | null; secret: string | null; event: MerchantEvent | null }> {
-    const [endpoint, secret, event] = (await this.redis
-      .pipeline()
-      .hget(this.keys.merchantWebhooks(msn), endpointId)
-      .hget(this.keys.merchantWebhookSecrets(msn), endpointId)
-      .get(this.keys.merchantWebhookEvent(msn, eventId))
-      .exec()
-      .then(failedIfAny)) as (string | null)[];
+    const keys = [this.keys.merchantWebhooks(msn), this.keys.merchantWebhookSecrets(msn), this.keys.merchantWebhookEvent(msn, eventId)];
+    const [endpoint, secret, event] = (await this.redis.eval(READ_FOR_DELIVERY, 3, ...keys, endpointId)) as (string | null)[];
     return {
       endpoint: endpoint ? (JSON.parse(endpoint) as WebhookEndpoint) : null,
       secret: secret ?? null,
@@ -83,10 +78,9 @@ export class EndpointRegistry {
    */
   async claim(event: MerchantEvent, endpointIds: readonly string[]): Promise<string[]> {
     const msn = event.merchantSerialNumber;
-    const pipeline = this.redis.pipeline().set(this.keys.merchantWebhookEvent(msn, event.id), JSON.stringify(event), 'EX', EVENT_KEEP_SECONDS);
-    for (const id of endpointIds) pipeline.set(this.keys.merchantWebhookClaim(msn, id, event.id), '1', 'EX', EVENT_KEEP_SECONDS, 'NX');
-    const results = await pipeline.exec().then(failedIfAny);
-    return endpointIds.filter((_, i) => results[i + 1] === 'OK');
+    const keys = [this.keys.merchantWebhookEvent(msn, event.id), ...endpointIds.map((id) => this.keys.merchantWebhookClaim(msn, id, event.id))];
+    const claimed = (await this.redis.eval(CLAIM, keys.length, ...keys, JSON.stringify(event), EVENT_KEEP_SECONDS)) as number[];
+    return claimed.map((i) => endpointIds[i - 1] as string);
   }
 
   /** Undoes a claim whose job could not be enqueued, so announcing the event again delivers it. */
@@ -101,6 +95,22 @@ export class EndpointRegistry {
  * remembered for deduplication.
  */
 export const EVENT_KEEP_SECONDS = 3 * 86_400;
+
+/*
+ * The hot paths are scripts, not pipelines: an ioredis pipeline copies every script defined on its
+ * connection when it is made, and BullMQ defines dozens on the connection it shares with us.
+ */
+const READ_FOR_DELIVERY = `
+return { redis.call('HGET', KEYS[1], ARGV[1]), redis.call('HGET', KEYS[2], ARGV[1]), redis.call('GET', KEYS[3]) }`;
+
+/** Keeps the event (KEYS[1]) and sets each claim (KEYS[2..]) not yet set; answers which were set (1-based, over the claims). */
+const CLAIM = `
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+local claimed = {}
+for i = 2, #KEYS do
+  if redis.call('SET', KEYS[i], '1', 'EX', ARGV[2], 'NX') then claimed[#claimed + 1] = i - 1 end
+end
+return claimed`;
 
 const REPLACE_IF_PRESENT = `
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then

@@ -303,7 +303,7 @@ async function keysHolding(client: Redis, prefixes: string[], text: string): Pro
           : type === 'stream' ? JSON.stringify(await client.xrange(key, '-', '+'))
           : type === 'list' ? JSON.stringify(await client.lrange(key, 0, -1))
           : type === 'set' ? JSON.stringify(await client.smembers(key))
-          : type === 'zset' ? JSON.stringify(await client.zrange(key, 0, -1))
+          : type === 'zset' ? JSON.stringify(await client.zrange(key, '0', '-1'))
           : '';
         if (value?.includes(text)) found.push(key);
       }
