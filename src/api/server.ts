@@ -66,6 +66,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     introspection,
     // Every query text is checked by the gate first; Apollo's own cache of hashes is not needed.
     persistedQueries: false,
+    // Apollo would stop (close the listener) on SIGTERM at once, outside NODE_ENV=test; the
+    // process turns /readyz 503 first and stops the server itself (src/app/process.ts).
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     formatError: formatError(log, !introspection),
     plugins: [

@@ -29,6 +29,9 @@ async function spawnApi(sim: TestSimulator, prefix: string, env: Record<string, 
     cwd: ROOT,
     env: {
       ...process.env,
+      // As `npm run start:api` and `npm start` run it (jest sets NODE_ENV=test, which changes
+      // what Apollo Server does on signals).
+      NODE_ENV: 'production',
       VIPPS_ENV: 'simulator',
       VIPPS_BASE_URL: sim.url,
       REDIS_URL: testRedisUrl(),
