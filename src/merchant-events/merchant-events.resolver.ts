@@ -1,4 +1,3 @@
-import { GraphQLError } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Ctx, Int, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { pageInfo } from '../graphql/connection';
@@ -66,7 +65,6 @@ export class MerchantEventsResolver {
     const { msn, kinds } = reservationAccess(ctx.caller, merchantSerialNumber);
     const cursor = after ? parseCursor(after) : null;
     if (!msn) return { edges: [], pageInfo: pageInfo([], false, Boolean(after)), totalCount: 0 };
-    if (Number.isNaN(deadlineBefore.getTime())) throw new GraphQLError('deadlineBefore is not a valid time.', { extensions: { code: 'BAD_USER_INPUT' } });
     const page = await ctx.services.reservations.page(msn, kinds, Date.now(), deadlineBefore.getTime(), size, cursor);
     const nodes = await Promise.all(page.entries.map((entry) => reservationNode(ctx, entry)));
     const edges = page.entries.flatMap((entry, i) => {

@@ -216,6 +216,7 @@ export function spawnWorker(api: TestApi, env: Record<string, string> = {}): Wor
       VIPPS_MERCHANTS: JSON.stringify(merchants),
       API_KEYS: JSON.stringify(api.config.apiKeys),
       CAPTURE_MARGIN: String(api.config.capture.marginSeconds),
+      CAPTURE_FINAL_MARGIN: String(api.config.capture.finalMarginSeconds),
       PUBLIC_URL: api.config.publicUrl,
       // Tests run side by side: a free port for /metrics and /healthz rather than 9465.
       WORKER_METRICS_PORT: '0',

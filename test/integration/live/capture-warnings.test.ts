@@ -68,7 +68,7 @@ describe('capture-deadline warnings (policy NOTIFY)', () => {
   });
 
   async function startWorker(): Promise<WorkerProcess> {
-    const worker = spawnWorker(api, { CAPTURE_FINAL_MARGIN: String(FINAL_MARGIN_S) });
+    const worker = spawnWorker(api);
     workers.push(worker);
     await worker.started;
     return worker;
@@ -155,6 +155,16 @@ describe('capture-deadline warnings (policy NOTIFY)', () => {
     expect(nodes).toContainEqual(expect.objectContaining({ charge: { chargeId }, capturable: { value: 7_500, currency: 'NOK' } }));
     const deadlines = nodes.map((n: { captureDeadline: string }) => Date.parse(n.captureDeadline));
     expect(deadlines).toEqual([...deadlines].sort((a, b) => a - b));
+    // A page at a time, by cursor: the same reservations in the same order.
+    const paged: unknown[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 10; pages += 1) {
+      const page: { data: { expiringReservations: { edges: { node: unknown }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } } } = await api.gql(EXPIRING, { before, first: 1, after: cursor });
+      paged.push(...page.data.expiringReservations.edges.map((e) => e.node));
+      if (!page.data.expiringReservations.pageInfo.hasNextPage) break;
+      cursor = page.data.expiringReservations.pageInfo.endCursor;
+    }
+    expect(paged).toEqual(nodes);
     // Nothing whose deadline is later than asked.
     expect((await api.gql(EXPIRING, { before: new Date(Date.now() + 179 * DAY_S * 1000).toISOString() })).data.expiringReservations.totalCount).toBe(0);
 

@@ -152,6 +152,8 @@ describe('merchantEvents', () => {
     // Nor does expiringReservations list another merchant's reservations.
     const listed = await api.gql(`query { expiringReservations(merchantSerialNumber: "123456", deadlineBefore: "2100-01-01T00:00:00Z") { totalCount edges { cursor } } }`, {}, 'other');
     expect(listed.data.expiringReservations).toEqual({ totalCount: 0, edges: [] });
+    const badCursor = await api.gql(`query { expiringReservations(deadlineBefore: "2100-01-01T00:00:00Z", after: "bm90LWEtY3Vyc29y") { totalCount } }`);
+    expect(badCursor.errors).toEqual([expect.objectContaining({ message: 'The cursor is not valid.', extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })]);
   });
 
   it('refuses a status token: it follows its own payment only', async () => {
