@@ -5,6 +5,7 @@ import { MERCHANT_EVENT_TYPES, type MerchantEvent, type MerchantEventSink, type 
 import type { JobScheduler } from '../queues/job-scheduler';
 import { QueueName, type MerchantWebhookData } from '../queues/queues';
 import type { RedisKeys } from '../redis/keys';
+import { jobOrigin } from '../telemetry/job-spans';
 import { DeliveryLog, type Attempt } from './delivery-log';
 import { DELIVERY_SCHEDULE, deliveryJobOptions, type DeliverySchedule } from './delivery-schedule';
 import { DestinationRefused, parseWebhookUrl, resolveDestination, systemLookup, type DestinationPolicy, type HostLookup } from './destination';
@@ -117,7 +118,7 @@ export class MerchantWebhooks implements MerchantEventSink {
     if (!(await this.registry.event(msn, delivery.eventId))) {
       throw userError(ErrorCode.NOT_FOUND, 'This event is no longer kept: events can be redelivered for 3 days.', ['deliveryId']);
     }
-    const data: MerchantWebhookData = { msn, endpointId: delivery.endpointId, eventId: delivery.eventId, redelivery: true };
+    const data: MerchantWebhookData = { msn, endpointId: delivery.endpointId, eventId: delivery.eventId, redelivery: true, ...jobOrigin() };
     const jobId = `${deliveryJobId(delivery.endpointId, delivery.eventId)}__again__${this.now().getTime()}`;
     await this.queue().add(QueueName.MerchantWebhook, data, deliveryJobOptions(this.schedule, jobId));
   }
@@ -134,7 +135,8 @@ export class MerchantWebhooks implements MerchantEventSink {
       if (wanted.length === 0) return;
       const claimed = await this.registry.claim(event, wanted);
       for (const endpointId of claimed) {
-        const data: MerchantWebhookData = { msn, endpointId, eventId: event.id };
+        // The origin (request id, trace context) lets the delivery's logs and span point back to the change.
+        const data: MerchantWebhookData = { msn, endpointId, eventId: event.id, ...jobOrigin() };
         try {
           await this.queue().add(QueueName.MerchantWebhook, data, deliveryJobOptions(this.schedule, deliveryJobId(endpointId, event.id)));
         } catch (error) {
