@@ -49,10 +49,14 @@ async function main(): Promise<void> {
   if (missing.length > 0) {
     return fail(`${missing.map((m) => relative(ROOT, m)).join(', ')} not found: run \`npm run build\` (\`npm start\` builds first).`);
   }
-  const ports: Array<[number, string]> = [[config.port, 'PORT']];
+  const ports: Array<[number, string]> = [
+    [config.port, 'PORT'],
+    [config.metrics.port, 'METRICS_PORT'],
+    [config.workerMetrics.port, 'WORKER_METRICS_PORT'],
+  ];
   if (simulated) ports.push([config.simulator.port, 'SIMULATOR_PORT']);
   for (const [port, variable] of ports) {
-    if (await portTaken(port)) return fail(`port ${port} is already in use: stop what runs there or set ${variable} to another port.`);
+    if (port !== 0 && (await portTaken(port))) return fail(`port ${port} is already in use: stop what runs there or set ${variable} to another port.`);
   }
 
   let redisUrl = config.redis.url;
@@ -89,9 +93,11 @@ async function main(): Promise<void> {
   const api = launch('api', { ...env, NODE_ENV: 'production' });
   const worker = launch('worker', env);
   await ready('the API', `http://127.0.0.1:${config.port}/healthz`, [api, worker]);
+  const workerOps = config.workerMetrics.port === 0 ? undefined : `http://${config.workerMetrics.host}:${config.workerMetrics.port}`;
+  if (workerOps) await ready('the worker', `${workerOps}/healthz`, [api, worker]);
   if (stopping) return;
 
-  process.stdout.write(`\n${renderBanner(bannerInfo(config, redisUrl, simulatorUrl))}\n`);
+  process.stdout.write(`\n${renderBanner(bannerInfo(config, redisUrl, simulatorUrl, workerOps))}\n`);
   for (const child of children) {
     child.process.once('exit', () => {
       if (!stopping) void shutdown(`${child.name} ${child.exitDescription()}; stopping everything.`, 1);
@@ -131,7 +137,7 @@ async function ready(what: string, url: string, watched: Child[]): Promise<void>
   }
 }
 
-function bannerInfo(config: Config, redisUrl: string, simulatorUrl: string | undefined) {
+function bannerInfo(config: Config, redisUrl: string, simulatorUrl: string | undefined, workerOps: string | undefined) {
   const simulated = config.vipps.env === 'simulator';
   return {
     vippsEnv: config.vipps.env,
@@ -142,6 +148,7 @@ function bannerInfo(config: Config, redisUrl: string, simulatorUrl: string | und
     merchants: config.vipps.merchants.map((m) => m.msn),
     ide: config.graphql.introspection,
     metricsUrl: `http://${config.metrics.host}:${config.metrics.port}/metrics`,
+    workerMetricsUrl: workerOps && `${workerOps}/metrics`,
     simulatorUrl,
     devApiKey: simulated && config.apiKeys.some((k) => k.keyHash === sha256Hex(DEV_API_KEY)) ? DEV_API_KEY : undefined,
   };

@@ -18,8 +18,8 @@ import { compiledExecution } from './compiled-execution';
 import { CorsPolicy } from './cors';
 import { formatError } from './format-error';
 import { handleGraphQL, readBody, sendJson } from './graphql-http';
-import { Metrics } from './metrics';
-import { startMetricsServer } from './metrics-server';
+import { metricsRoute, startOpsServer } from '../telemetry/ops-server';
+import { ApiMetrics } from './api-metrics';
 import { QueryGate } from './query-gate';
 import { attachGraphQLWebSocket } from './websocket';
 
@@ -53,14 +53,14 @@ export interface ApiServer {
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { schema, services, redis, log } = options;
   const { config } = services;
-  const metrics = new Metrics();
+  const metrics = new ApiMetrics(services.metrics.registry);
   let draining = false;
   const httpServer = createServer();
   const cors = new CorsPolicy(config.http.corsOrigins);
   const gate = new QueryGate(schema, config.graphql.limits);
   const introspection = options.introspection ?? config.graphql.introspection;
   const ide = createIde({ enabled: introspection, simulator: config.vipps.env === 'simulator' });
-  const websocket = attachGraphQLWebSocket({ httpServer, schema, services, gate, cors, hideSuggestions: !introspection });
+  const websocket = attachGraphQLWebSocket({ httpServer, schema, services, gate, cors, hideSuggestions: !introspection, metrics });
   const apollo = new ApolloServer<GraphQLContext>({
     gateway: compiledExecution(schema),
     introspection,
@@ -70,7 +70,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     // process turns /readyz 503 first and stops the server itself (src/app/process.ts).
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
-    formatError: formatError(log, !introspection),
+    formatError: metrics.countingErrors(formatError(log, !introspection)),
     plugins: [
       // No field sets cache hints, and the default cache-control plugin's per-field hook makes
       // Apollo wrap and call a hook around every resolver (~12% of a cached read's CPU; npm run bench).
@@ -83,6 +83,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       // Apollo's landing pages load from its CDN; the IDE is served from here instead (src/ide/).
       ApolloServerPluginLandingPageDisabled(),
       graphqlOperationPlugin(),
+      metrics.operationPlugin(),
       { serverWillStart: async () => ({ drainServer: () => websocket.dispose() }) },
     ],
   });
@@ -90,9 +91,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 
   httpServer.on('request', (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    res.on('finish', () => {
-      metrics.inc('vipps_graph_http_requests_total', { path: path === '/graphql' ? path : 'other', status: String(res.statusCode) });
-    });
+    const startedMs = performance.now();
+    res.once('finish', () => metrics.httpRequest(routeOf(path), req.method, res.statusCode, startedMs));
     const route = async () => {
       if (ide.handle(req, res, path)) return;
       if (path === '/graphql') {
@@ -104,7 +104,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           admit: (query) => {
             if (caller instanceof GraphQLError) return null;
             const admission = gate.admit(query, caller);
-            return admission.kind === 'refused' ? admission.error : null;
+            if (admission.kind !== 'refused') return null;
+            metrics.graphqlErrors([admission.error]);
+            return admission.error;
           },
           context: async () => {
             if (caller instanceof GraphQLError) throw caller;
@@ -117,7 +119,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         const rawBody = await readBody(req, 256 * 1024);
         if (rawBody === null) return sendJson(res, 413, { ok: false, error: 'body too large' });
         const answer = await services.webhookReceiver.receive({ pathAndQuery: req.url ?? path, headers: req.headers, rawBody });
-        metrics.inc('vipps_graph_webhooks_total', { status: String(answer.status) });
+        metrics.webhook(answer.status);
         return sendJson(res, answer.status, answer.body);
       }
       if (path?.startsWith(AGREEMENT_PAGE_PREFIX)) return handleAgreementPage(services, req, res, path);
@@ -143,11 +145,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     httpServer.listen(options.port ?? 0, options.host ?? config.http.host, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
-  const metricsServer = options.metricsPort === null ? null : await startMetricsServer(metrics, config.metrics.host, options.metricsPort ?? config.metrics.port);
+  const metricsServer =
+    options.metricsPort === null ? null : await startOpsServer(config.metrics.host, options.metricsPort ?? config.metrics.port, { '/metrics': metricsRoute(services.metrics.registry) });
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    metricsUrl: metricsServer?.url ?? null,
+    metricsUrl: metricsServer ? `${metricsServer.baseUrl}/metrics` : null,
     httpServer,
     markDraining: () => {
       draining = true;

@@ -1,6 +1,7 @@
 import { createSourceEventStream, execute, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { callerKey } from '../access/caller';
 import type { GraphQLContext } from './schema/context';
+import type { LiveSubscriptionCount } from './api-metrics';
 
 /**
  * Subscription execution tuned for fan-out: thousands of clients following one payment send the
@@ -26,11 +27,13 @@ const sharedResults = new WeakMap<object, Map<string, Promise<ExecutionResult>>>
 const documentIds = new WeakMap<DocumentNode, number>();
 let nextDocumentId = 0;
 
-export async function shareExecutions(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+/** `live` counts the stream from here until it ends, however it ends (complete, error, socket closed). */
+export async function shareExecutions(args: ExecutionArgs, live: LiveSubscriptionCount): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const stream = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in stream)) return stream as ExecutionResult;
   const key = executionKey(args);
-  return mapStream(stream as AsyncIterableIterator<unknown>, (event) => {
+  live.opened();
+  return mapStream(stream as AsyncIterableIterator<unknown>, live.closed, (event) => {
     if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event }) as Promise<ExecutionResult>;
     let byKey = sharedResults.get(event);
     if (!byKey) {
@@ -58,14 +61,27 @@ function executionKey(args: ExecutionArgs): string {
   return `${who}\u0000${id}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? {})}`;
 }
 
-function mapStream<T, R>(source: AsyncIterableIterator<T>, map: (value: T) => Promise<R>): AsyncIterableIterator<R> {
+/** `source` with each value mapped; `ended` is called once, when the stream is done, returned or thrown into. */
+function mapStream<T, R>(source: AsyncIterableIterator<T>, ended: () => void, map: (value: T) => Promise<R>): AsyncIterableIterator<R> {
+  let open = true;
+  const end = () => {
+    if (open) ended();
+    open = false;
+  };
   return {
     async next() {
       const item = await source.next();
+      if (item.done) end();
       return item.done ? { value: undefined, done: true } : { value: await map(item.value), done: false };
     },
-    return: () => (source.return ? source.return() : Promise.resolve({ value: undefined, done: true })) as Promise<IteratorResult<R>>,
-    throw: (error: unknown) => (source.throw ? source.throw(error) : Promise.reject(error)) as Promise<IteratorResult<R>>,
+    return: () => {
+      end();
+      return (source.return ? source.return() : Promise.resolve({ value: undefined, done: true })) as Promise<IteratorResult<R>>;
+    },
+    throw: (error: unknown) => {
+      end();
+      return (source.throw ? source.throw(error) : Promise.reject(error)) as Promise<IteratorResult<R>>;
+    },
     [Symbol.asyncIterator]() {
       return this;
     },

@@ -11,6 +11,7 @@ import type { CorsPolicy } from './cors';
 import { withoutSuggestions } from './format-error';
 import type { QueryGate } from './query-gate';
 import { shareExecutions, validateOnce } from './subscriptions';
+import type { ApiMetrics } from './api-metrics';
 
 export interface GraphQLWebSocketOptions {
   httpServer: Server;
@@ -20,6 +21,7 @@ export interface GraphQLWebSocketOptions {
   cors: CorsPolicy;
   /** Strip "Did you mean …" from errors (introspection off). */
   hideSuggestions: boolean;
+  metrics: ApiMetrics;
 }
 
 /** A close reason is at most 123 bytes (RFC 6455 §5.5). */
@@ -31,7 +33,7 @@ const MAX_CLOSE_REASON = 123;
  * what was wrong; the query gate and the limits apply to every subscribe as to HTTP.
  */
 export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): { dispose(): Promise<void>; close(): void } {
-  const { httpServer, schema, services, gate, cors, hideSuggestions } = options;
+  const { httpServer, schema, services, gate, cors, hideSuggestions, metrics } = options;
   const limits = services.config.websocket;
   const wsServer = new WebSocketServer({
     server: httpServer,
@@ -77,7 +79,9 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): { disp
         if (invalid.length > 0) return errors(invalid);
         return { schema, document: admission.document, operationName: payload.operationName, variableValues: payload.variables };
       },
-      subscribe: shareExecutions,
+      subscribe: (args) => shareExecutions(args, metrics.liveSubscriptions),
+      // Refusals of a subscribe and errors that end a stream (not errors inside an event's result).
+      onError: (_ctx, _id, _payload, errors) => void metrics.graphqlErrors(errors),
       context: (ctx) => createContext(ctx.extra.caller as Caller, services),
     },
     wsServer,

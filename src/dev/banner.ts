@@ -14,7 +14,10 @@ export interface BannerInfo {
   merchants: readonly string[];
   /** The IDE at GET /graphql is served (it follows introspection). */
   ide: boolean;
+  /** The API's `/metrics`. */
   metricsUrl: string;
+  /** The worker's `/metrics` (`/healthz` beside it); undefined when it took a free port (WORKER_METRICS_PORT=0). */
+  workerMetricsUrl: string | undefined;
   /** Only in simulator mode. */
   simulatorUrl?: string;
   devApiKey?: string;
@@ -27,7 +30,8 @@ export function renderBanner(info: BannerInfo): string {
     ['WebSocket', graphql.replace(/^http/, 'ws')],
     ...(info.ide ? ([['IDE', `${graphql}  (open in a browser; works offline)`]] as Array<[string, string]>) : []),
     ['Health', `http://localhost:${info.port}/healthz`],
-    ['Metrics', `${info.metricsUrl}  (operators only)`],
+    ['Metrics', `${info.metricsUrl}  (API; operators only)`],
+    ['', `${info.workerMetricsUrl ?? 'a free port (the worker logs it)'}  (worker; /healthz beside it)`],
     ['Redis', `${redactUrl(info.redisUrl)}${info.privateRedis ? '  (private redis-server, data in .data/redis)' : ''}`],
   ];
   if (info.vippsEnv === 'simulator' && info.simulatorUrl) {

@@ -3,8 +3,10 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import type { Redis } from 'ioredis';
+import type { DestinationStream } from 'pino';
 import WebSocket from 'ws';
 import { startWorkers, type RunningWorkers, type WorkerOptions } from '../../jobs/worker';
+import { startWorkerOps } from '../../jobs/worker-ops';
 import { startApiServer, type ApiServer } from '../../src/api/server';
 import { createServices, type Services } from '../../src/app/services';
 import { SIMULATOR_MERCHANT } from '../../src/config/config';
@@ -31,8 +33,8 @@ const ROOT = join(__dirname, '..', '..');
 const retryPolicy = { baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 1000 };
 
 /** Services wired like a separate process: own Redis connections, own LiveUpdates, own queues, own metrics. */
-function processServices(api: TestApi, kind: 'api' | 'worker'): { services: Services; redis: Redis; subscriber: Redis } {
-  const log = createLogger(api.config.logLevel);
+function processServices(api: TestApi, kind: 'api' | 'worker', logDestination?: DestinationStream): { services: Services; redis: Redis; subscriber: Redis } {
+  const log = createLogger(api.config.logLevel, logDestination);
   const redisUrl = api.config.redis.url ?? testRedisUrl();
   const redis = kind === 'api' ? apiRedis(redisUrl) : workerRedis(redisUrl);
   const subscriber = workerRedis(redisUrl);
@@ -44,18 +46,25 @@ function processServices(api: TestApi, kind: 'api' | 'worker'): { services: Serv
 export interface TestWorker {
   services: Services;
   running: RunningWorkers;
+  /** Its `/metrics` and `/healthz`, on a free loopback port. */
+  metricsUrl: string;
+  healthUrl: string;
   close(): Promise<void>;
 }
 
-/** The worker (`jobs/main.ts`'s wiring) in this process, on the API's Redis prefix and simulator. */
-export async function startTestWorker(api: TestApi, options: WorkerOptions = {}): Promise<TestWorker> {
-  const { services, redis, subscriber } = processServices(api, 'worker');
+/** The worker (`jobs/main.ts`'s wiring) in this process, on the API's Redis and prefix and simulator. */
+export async function startTestWorker(api: TestApi, options: WorkerOptions = {}, logDestination?: DestinationStream): Promise<TestWorker> {
+  const { services, redis, subscriber } = processServices(api, 'worker', logDestination);
   const running = await startWorkers(services, redis, options);
+  const ops = await startWorkerOps(running, redis, services.metrics.registry, '127.0.0.1', 0);
   return {
     services,
     running,
+    metricsUrl: ops.metricsUrl,
+    healthUrl: ops.healthUrl,
     close: async () => {
       await running.close();
+      await ops.close();
       await services.close();
       subscriber.disconnect();
       redis.disconnect();

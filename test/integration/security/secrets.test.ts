@@ -11,15 +11,16 @@ import { WEBHOOK_PATH } from '../../../src/webhooks/webhook-events';
 import { ensureWebhooks } from '../../../src/webhooks/webhook-registration';
 import { API_KEYS, startTestApi, type TestApi } from '../../support/api';
 import { expectEventually } from '../../support/eventually';
-import { removeQueues } from '../../support/live';
+import { removeQueues, startTestWorker, type TestWorker } from '../../support/live';
 import { testRedisUrl } from '../../support/redis';
 import { PAYMENT_STATUS } from '../../support/status-token';
 import { approve, AUDIT_LOG, CAPTURE, create, idem, landingToken, NO_FAULTS, NOK, PAYMENT, REFUND, setFaults } from './security-support';
 
 /**
  * docs/design.md §3: client secrets, access tokens, API keys, webhook secrets and status tokens never
- * appear in logs, errors, metrics, job data or the audit log. A full flow runs with the API
- * logging at debug into a captured stream; then every place is searched for every secret.
+ * appear in logs, errors, metrics, job data or the audit log. A full flow runs with the API and a
+ * worker logging at debug into a captured stream; then every place is searched for every secret,
+ * and both processes' metrics for the payments' references and the customer's phone number too.
  */
 jest.setTimeout(60_000);
 
@@ -31,6 +32,7 @@ describe('secrets never leak', () => {
   let api: TestApi;
   let tracing: Tracing | null;
   const spans = new InMemorySpanExporter();
+  let worker: TestWorker;
   const logLines: string[] = [];
   const responses: string[] = [];
   const sink = new Writable({
@@ -45,10 +47,12 @@ describe('secrets never leak', () => {
     // Tracing on, before the API, so every span the flow makes is searched too.
     tracing = startTracing({ serviceName: 'vipps-graph-test', processor: new SimpleSpanProcessor({ exporter: spans }) });
     api = await startTestApi({ LOG_LEVEL: 'debug', API_KEYS: JSON.stringify(keys) }, { knownPort: true, logDestination: sink });
+    worker = await startTestWorker(api, {}, sink);
   });
   afterAll(async () => {
     await setFaults(api, NO_FAULTS);
     await tracing?.shutdown();
+    await worker.close();
     await removeQueues(api);
     await api.close();
   });
@@ -123,17 +127,26 @@ describe('secrets never leak', () => {
     };
 
     const metrics = await (await fetch(api.metricsUrl)).text();
+    const workerMetrics = await (await fetch(worker.metricsUrl)).text();
     const jobData = await bullContents(api);
     const audit = await api.redis.xrange(keys.auditLog('123456'), '-', '+');
     const auditText = JSON.stringify(audit);
     const auditApi = JSON.stringify(await gql(AUDIT_LOG, { reference }, TEST_KEY));
-    const places: Record<string, string> = { logs: logLines.join(''), metrics, 'job data': jobData, 'audit stream': auditText, 'audit query': auditApi, 'GraphQL responses': responses.join('\n') };
+    const places: Record<string, string> = { logs: logLines.join(''), metrics, 'worker metrics': workerMetrics, 'job data': jobData, 'audit stream': auditText, 'audit query': auditApi, 'GraphQL responses': responses.join('\n') };
 
     // The search is meaningful: the flow did log at debug, enqueue jobs and audit.
     expect(places.logs).toContain('"level":20');
     expect(places.logs).toContain('vipps request failed');
     expect(jobData).toContain(reference);
     expect(audit.length).toBeGreaterThanOrEqual(5);
+    expect(metrics).toMatch(/^vipps_graph_vipps_request_failures_total\{/m);
+    expect(workerMetrics).toMatch(/^vipps_graph_job_duration_seconds_count\{/m);
+    // Labels name endpoints and queues, never a payment or the customer.
+    for (const text of [metrics, workerMetrics]) {
+      expect(text).not.toContain(reference);
+      expect(text).not.toContain(other.payment.reference);
+      expect(text).not.toContain('4791234567');
+    }
 
     // Every span's name, attributes, events, links and status: they name endpoints, never people.
     const spanText = JSON.stringify(spans.getFinishedSpans().map((s) => [s.name, s.attributes, s.events, s.links, s.status, s.resource.attributes]));
