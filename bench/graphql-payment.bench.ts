@@ -7,6 +7,8 @@ import { startApolloFloorServer, startBaselineServer } from './baseline';
 import { round, target, withRatios, type Benchmark, type BenchContext, type BenchmarkReport } from './benchmark';
 import { runLoad, type LoadOptions, type LoadResult } from './load';
 import { forkRpc, type RpcChild } from './ipc';
+import { otherNode } from './other-node';
+import { startOtlpReceiver } from './otlp-receiver';
 import { deleteKeys, graphqlClient, vippsCallCount } from './stack';
 
 /**
@@ -17,10 +19,17 @@ import { deleteKeys, graphqlClient, vippsCallCount } from './stack';
  *
  * A third server shows how much of the gap is Apollo Server itself: Apollo with the API's HTTP
  * glue and a one-field schema resolving the same Redis GET (apollo-floor-server.ts).
+ *
+ * The same API is then measured with tracing on (OTLP/HTTP to a local receiver that counts what it
+ * gets) and on the machine's other Node (the first `node` on PATH other than this one, Node 20 on
+ * the project's machines), each in a fresh API process against the same cached payment.
  */
 const REFERENCE = 'bench-payment-0001';
 const TARGET_RATIO = 0.4;
 const TARGET_P99_MS = 25;
+const TARGET_FLOOR_RATIO = 0.85;
+/** Tracing may cost at most 10 % of cached-lookup throughput. */
+const TARGET_TRACING_RATIO = 0.9;
 
 const CREATE = `mutation($input: CreatePaymentInput!) {
   createPayment(input: $input) { payment { reference state } errors { code message } }
@@ -62,6 +71,7 @@ export const graphqlPaymentBench: Benchmark = {
       // default 1,200 a minute the run would measure 429s after the first second.
       const env = { RATE_LIMIT_PER_MINUTE: '100000000' };
       const { url } = await api.call<{ url: string }>('start', { redisUrl: ctx.redisUrl, prefix, simulatorUrl: sim.url, env });
+      const firstApi = api;
       const authorization = `Bearer ${DEV_API_KEY}`;
       const gql = graphqlClient(`${url}/graphql`, authorization);
       const created = await gql<{ createPayment: { errors: unknown[] } }>(CREATE, {
@@ -124,44 +134,80 @@ export const graphqlPaymentBench: Benchmark = {
         await floorServer.stop();
       }
 
-      ctx.progress('graphql-payment: full stack (POST /graphql)');
+      const startApi = async (options: { execPath?: string; env?: Record<string, string> } = {}) => {
+        const child = await forkRpc('api-child', { execPath: options.execPath });
+        const started = await child.call<{ url: string }>('start', { redisUrl: ctx.redisUrl, prefix, simulatorUrl: sim.url, env: { ...env, ...options.env } });
+        return { child, url: started.url };
+      };
+      const measure = (target: { child: RpcChild; url: string }) => measureFullStack({ ...request, url: `${target.url}/graphql`, expectBody: read.text }, target.child);
+
+      ctx.progress(`graphql-payment: full stack (POST /graphql, Node ${process.versions.node})`);
       const vippsBefore = vippsCallCount(sim);
-      // CPU time of the API process over the measured run: a per-request cost that other load on
-      // the machine disturbs less than req/s does.
-      const apiProcess = api;
-      let cpuStart: Promise<NodeJS.CpuUsage> | undefined;
-      let cpuEnd: Promise<NodeJS.CpuUsage> | undefined;
-      const full = await runLoad(
-        { ...request, url: `${url}/graphql`, expectBody: read.text },
-        { onMeasuring: () => (cpuStart = apiProcess.call('cpu')), onMeasured: () => (cpuEnd = apiProcess.call('cpu')) },
-      );
+      const full = await measure({ child: firstApi, url });
       const vippsDuring = vippsCallCount(sim) - vippsBefore;
-      const [before, after] = cpuStart && cpuEnd ? await Promise.all([cpuStart, cpuEnd]) : [];
-      const cpuUs = before && after ? after.user - before.user + (after.system - before.system) : Number.NaN;
-      const cpuPerRequestUs = full.requests > 0 ? Math.round(cpuUs / full.requests) : Number.NaN;
-      const cpuBusy = round(cpuUs / 1e6 / full.durationSeconds, 2);
+      await api.stop();
+      api = undefined;
+
+      const older = otherNode();
+      let onOlder: FullStackRun | undefined;
+      if (older) {
+        ctx.progress(`graphql-payment: full stack on Node ${older.version} (${older.path})`);
+        const olderApi = await startApi({ execPath: older.path });
+        try {
+          onOlder = await measure(olderApi);
+        } finally {
+          await olderApi.child.stop();
+        }
+      } else ctx.progress('graphql-payment: no other Node on PATH; skipping the runtime comparison');
+
+      ctx.progress('graphql-payment: full stack with tracing on, exporting to a local OTLP receiver');
+      const receiver = await startOtlpReceiver();
+      let traced;
+      try {
+        const tracedApi = await startApi({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint } });
+        try {
+          traced = await measure(tracedApi);
+        } finally {
+          await tracedApi.child.stop();
+        }
+      } finally {
+        await receiver.close();
+      }
+      const exported = receiver.received();
+      if (exported.requests === 0) throw new Error('tracing on: the OTLP receiver got no export');
 
       const measurements = withRatios([
         { name: 'baseline: node http + ioredis GET', baseline: true, result: baseline },
         { name: 'Apollo floor: one-field schema + GET', baseline: false, result: floor },
-        { name: 'full stack: POST /graphql payment', baseline: false, result: full },
+        { name: `full stack: POST /graphql payment (Node ${process.versions.node})`, baseline: false, result: full.result },
+        { name: 'full stack, tracing on (OTLP to a local receiver)', baseline: false, result: traced.result },
+        ...(onOlder && older ? [{ name: `full stack on Node ${older.version.replace(/^v/, '')}`, baseline: false, result: onOlder.result }] : []),
       ]);
       const ratio = measurements[2]?.ratio ?? Number.NaN;
+      const floorRatio = round(full.result.requestsPerSecond / floor.requestsPerSecond, 3);
+      // The API is CPU-bound on cached reads, so the throughput one core gives is 1 / CPU per request:
+      // off ÷ on compares what tracing costs with less noise than req/s from two separate runs.
+      const tracingRatio = round(full.cpuPerRequestUs / traced.cpuPerRequestUs, 3);
       return {
         name: this.name,
         description: this.description,
         measurements,
         targets: [
           target(`full stack req/s ÷ baseline req/s at ${settings.connections} connections`, ratio, '>=', TARGET_RATIO),
-          target(`full stack p99 latency at ${settings.connections} connections`, full.latencyMs.p99, '<=', TARGET_P99_MS, 'ms'),
-          target('failed or wrong responses (non-2xx, body mismatch, error, timeout), all servers', failures(baseline) + failures(floor) + failures(full), '<=', 0),
+          target(`full stack p99 latency at ${settings.connections} connections`, full.result.latencyMs.p99, '<=', TARGET_P99_MS, 'ms'),
+          target('full stack req/s ÷ Apollo floor req/s (what our code costs on top of Apollo Server)', floorRatio, '>=', TARGET_FLOOR_RATIO),
+          target('throughput per CPU with tracing on ÷ off (API CPU µs per request, off ÷ on; cached lookups)', tracingRatio, '>=', TARGET_TRACING_RATIO),
+          target('failed or wrong responses (non-2xx, body mismatch, error, timeout), all servers', [baseline, floor, full.result, traced.result, ...(onOlder ? [onOlder.result] : [])].reduce((n, r) => n + failures(r), 0), '<=', 0),
         ],
         notes: [
           `response bytes: baseline ${Buffer.byteLength(cachedJson)} (the cached PaymentRecord), full stack ${Buffer.byteLength(read.text)} (the GraphQL response); every response was checked against these bodies`,
-          `API process (its own, only the API in it, as npm run start:api) CPU: ${cpuPerRequestUs} µs per request (${cpuBusy} cores busy during the run)`,
+          `API process (its own, only the API in it, as npm run start:api) CPU per request: ${full.cpuPerRequestUs} µs (${full.cpuBusy} cores busy); tracing on ${traced.cpuPerRequestUs} µs${onOlder && older ? `; on Node ${older.version} ${onOlder.cpuPerRequestUs} µs` : ''}`,
+          `tracing on: ${exported.requests} OTLP export requests, ${round(exported.bytes / 1024, 1)} KiB received; req/s on ÷ off ${round(traced.result.requestsPerSecond / full.result.requestsPerSecond, 3)}`,
+          onOlder && older
+            ? `Node ${process.versions.node} ÷ Node ${older.version.replace(/^v/, '')} req/s: ${round(full.result.requestsPerSecond / onOlder.result.requestsPerSecond, 3)}`
+            : 'no other Node on PATH for the runtime comparison',
           `Vipps (simulator) calls during the full-stack run: ${vippsDuring} (every read was a cache hit)`,
-          `full stack ÷ Apollo floor: ${round(full.requestsPerSecond / floor.requestsPerSecond, 3)} (what our code costs on top of Apollo Server itself)`,
-          `baseline p50/p99 ${baseline.latencyMs.p50}/${baseline.latencyMs.p99} ms, full stack mean ${full.latencyMs.mean} ms, ${round(full.requests / 1000, 1)}k requests measured`,
+          `baseline p50/p99 ${baseline.latencyMs.p50}/${baseline.latencyMs.p99} ms, full stack mean ${full.result.latencyMs.mean} ms, ${round(full.result.requests / 1000, 1)}k requests measured`,
         ],
       };
     } finally {
@@ -172,3 +218,26 @@ export const graphqlPaymentBench: Benchmark = {
     }
   },
 };
+
+interface FullStackRun {
+  result: LoadResult;
+  cpuPerRequestUs: number;
+  cpuBusy: number;
+}
+
+/**
+ * One load run against an API child, with that process's CPU time over the measured part: a
+ * per-request cost that other load on the machine disturbs less than req/s does.
+ */
+async function measureFullStack(options: LoadOptions, api: RpcChild): Promise<FullStackRun> {
+  let cpuStart: Promise<NodeJS.CpuUsage> | undefined;
+  let cpuEnd: Promise<NodeJS.CpuUsage> | undefined;
+  const result = await runLoad(options, { onMeasuring: () => (cpuStart = api.call('cpu')), onMeasured: () => (cpuEnd = api.call('cpu')) });
+  const [before, after] = cpuStart && cpuEnd ? await Promise.all([cpuStart, cpuEnd]) : [];
+  const cpuUs = before && after ? after.user - before.user + (after.system - before.system) : Number.NaN;
+  return {
+    result,
+    cpuPerRequestUs: result.requests > 0 ? Math.round(cpuUs / result.requests) : Number.NaN,
+    cpuBusy: round(cpuUs / 1e6 / result.durationSeconds, 2),
+  };
+}

@@ -17,9 +17,12 @@ export interface RpcChild {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Forks `dist/bench/<script>.js` and resolves once it has sent `{ ready: true }`. */
-export function forkRpc(script: string, options: { execArgv?: string[]; startTimeoutMs?: number } = {}): Promise<RpcChild> {
-  const child = fork(join(__dirname, `${script}.js`), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: options.execArgv ?? [] });
+/**
+ * Forks `dist/bench/<script>.js` and resolves once it has sent `{ ready: true }`. `execPath` runs
+ * it on another Node binary (graphql-payment compares runtimes).
+ */
+export function forkRpc(script: string, options: { execArgv?: string[]; startTimeoutMs?: number; execPath?: string } = {}): Promise<RpcChild> {
+  const child = fork(join(__dirname, `${script}.js`), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: options.execArgv ?? [], execPath: options.execPath });
   let next = 1;
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
