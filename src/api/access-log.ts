@@ -29,6 +29,7 @@ export function observeRequest(req: IncomingMessage, res: ServerResponse, log: L
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
     const attributes = { [ATTR_HTTP_REQUEST_METHOD]: req.method, ...(route ? { [ATTR_HTTP_ROUTE]: route } : {}) };
     // Named by route, never by a raw path: scanners' paths would each make a new span name.
+    // GraphQL's plugin renames it after the operation (src/telemetry/graphql-operations.ts).
     span = tracer.startSpan(route ? `${req.method} ${route}` : `${req.method}`, { kind: SpanKind.SERVER, attributes }, parent);
     spanContext = trace.setSpan(parent, span);
   }
@@ -44,18 +45,21 @@ export function observeRequest(req: IncomingMessage, res: ServerResponse, log: L
       if (status >= 500 || aborted) span.setStatus({ code: SpanStatusCode.ERROR, ...(aborted ? { message: 'client closed the connection' } : {}) });
       span.end();
     }
-    const line = {
-      requestId: scope.requestId,
-      method: req.method,
-      path: route ?? shortened(path),
-      ...(scope.operationName ? { operation: scope.operationName } : {}),
-      status,
-      ...(scope.errorCodes?.length ? { errors: scope.errorCodes } : {}),
-      ...(aborted ? { aborted } : {}),
-      ms: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
-    };
-    if (probe) log.debug(line, 'request');
-    else log.info(line, 'request');
+    const level = probe ? 'debug' : 'info';
+    if (!log.isLevelEnabled(level)) return;
+    log[level](
+      {
+        requestId: scope.requestId,
+        method: req.method,
+        path: route ?? shortened(path),
+        ...(scope.operationName ? { operation: scope.operationName } : {}),
+        status,
+        ...(scope.errorCodes?.length ? { errors: scope.errorCodes } : {}),
+        ...(aborted ? { aborted } : {}),
+        ms: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
+      },
+      'request',
+    );
   });
   const run = () => inRequestScope(scope, handle);
   void (span ? context.with(spanContext, run) : run());

@@ -12,7 +12,7 @@ import { createContext, type GraphQLContext } from './schema/context';
 import type { Logger } from '../log/logger';
 import { createIde } from '../ide/ide.route';
 import { WEBHOOK_PATH } from '../webhooks/webhook-events';
-import { graphqlOperationPlugin, inGraphQLSpan } from '../telemetry/graphql-operations';
+import { graphqlOperationPlugin } from '../telemetry/graphql-operations';
 import { observeRequest, routeOf } from './access-log';
 import { compiledExecution } from './compiled-execution';
 import { CorsPolicy } from './cors';
@@ -99,7 +99,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         if (cors.handle(req, res)) return;
         // Once per request (a status token is an HMAC check): the gate and the context share it.
         const caller = authenticated(services, req.headers.authorization);
-        return inGraphQLSpan(() => handleGraphQL(apollo, req, res, {
+        return handleGraphQL(apollo, req, res, {
           // A refused credential goes on to the context, which answers what is wrong with it.
           admit: (query) => {
             if (caller instanceof GraphQLError) return null;
@@ -113,7 +113,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
             await services.rateLimiter.take(callerKey(caller));
             return createContext(caller, services);
           },
-        }));
+        });
       }
       if (path === WEBHOOK_PATH && req.method === 'POST') {
         const rawBody = await readBody(req, 256 * 1024);

@@ -1,5 +1,5 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { activeTracer } from './tracing';
 import { currentRequest } from './request-scope';
 
@@ -9,62 +9,43 @@ const ATTR_GRAPHQL_OPERATION_TYPE = 'graphql.operation.type';
 const ATTR_GRAPHQL_ERROR_CODES = 'graphql.error.codes';
 
 /**
- * A GraphQL request over HTTP in its own span, active while Apollo parses, validates and executes
- * it, so the Vipps and Redis spans of its resolvers are its children. Apollo plugins cannot
- * make a span active, so the span starts here and `graphqlOperationPlugin` names it.
+ * One hook, once per request, with nothing allocated per request: the operation and the codes of
+ * the errors the response carries, as the client sees them (after masking). The request's
+ * server span (src/api/access-log.ts) becomes the operation's span: renamed
+ * `mutation CapturePayment`, with the operation's name and type. One span per request rather
+ * than an HTTP span with an operation span inside: the two would cover the same time, and a
+ * span is most of what tracing costs a cached read. Never the query text or the variables:
+ * they hold references, amounts and phone numbers.
  */
-export async function inGraphQLSpan(handle: () => Promise<void>): Promise<void> {
-  const tracer = activeTracer();
-  if (!tracer) return handle();
-  return tracer.startActiveSpan('graphql', async (span) => {
-    try {
-      await handle();
-    } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'thrown' });
-      throw error;
-    } finally {
-      span.end();
+const listener: GraphQLRequestListener<BaseContext> = {
+  willSendResponse: async ({ operation, operationName, response }) => {
+    const scope = currentRequest();
+    if (scope && operationName) scope.operationName = operationName;
+    const span = operation && activeTracer() ? trace.getActiveSpan() : undefined;
+    if (span && operation) {
+      span.updateName(operationName ? `${operation.operation} ${operationName}` : operation.operation);
+      span.setAttribute(ATTR_GRAPHQL_OPERATION_TYPE, operation.operation);
+      if (operationName) span.setAttribute(ATTR_GRAPHQL_OPERATION_NAME, operationName);
     }
-  });
-}
+    const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+    if (errors?.length) noteErrorCodes([...new Set(errors.map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'UNKNOWN')))]);
+  },
+};
 
-/**
- * Names the operation (`mutation CapturePayment`) on its span and for the access log, and
- * records the codes of the errors the response carries, as the client sees them (after
- * masking). Never the query text or the variables: they hold references, amounts, phone numbers.
- */
 export function graphqlOperationPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
-  return {
-    requestDidStart: async () => {
-      const span: Span | undefined = activeTracer() ? trace.getActiveSpan() : undefined;
-      return {
-        didResolveOperation: async ({ operation, operationName }) => {
-          const scope = currentRequest();
-          if (scope && operationName) scope.operationName = operationName;
-          if (!span || !operation) return;
-          span.updateName(operationName ? `${operation.operation} ${operationName}` : operation.operation);
-          span.setAttribute(ATTR_GRAPHQL_OPERATION_TYPE, operation.operation);
-          if (operationName) span.setAttribute(ATTR_GRAPHQL_OPERATION_NAME, operationName);
-        },
-        willSendResponse: async ({ response }) => {
-          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
-          if (!errors?.length) return;
-          noteErrorCodes([...new Set(errors.map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'UNKNOWN')))]);
-        },
-      };
-    },
-  };
+  return { requestDidStart: async () => listener as GraphQLRequestListener<TContext> };
 }
 
 /**
- * The codes of a response's top-level errors, for the access log and on the operation's span.
- * Also called for a request the query gate refuses before Apollo sees it.
+ * The codes of a response's top-level errors, for the access log and on the request's span. Also
+ * called for what Apollo's plugins never see: a request the query gate refuses, a context that
+ * throws (a refused credential, the rate limit).
  */
 export function noteErrorCodes(codes: string[]): void {
   const scope = currentRequest();
   if (scope) scope.errorCodes = [...(scope.errorCodes ?? []), ...codes];
   const span = activeTracer() ? trace.getActiveSpan() : undefined;
   if (!span) return;
-  span.setAttribute(ATTR_GRAPHQL_ERROR_CODES, codes);
+  span.setAttribute(ATTR_GRAPHQL_ERROR_CODES, scope?.errorCodes ?? codes);
   span.setStatus({ code: SpanStatusCode.ERROR, message: codes.join(', ') });
 }

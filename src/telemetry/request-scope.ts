@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { parseTraceParent } from '@opentelemetry/core';
 
@@ -43,7 +43,7 @@ export function callerRequestId(headers: IncomingHttpHeaders): string | undefine
   return (typeof traceparent === 'string' ? parseTraceParent(traceparent) : null)?.traceId;
 }
 
-/** 32 hex digits, the shape of a trace id. */
+/** 32 hex digits, the shape of a trace id (a UUID's: Node makes those from a cached pool of randomness). */
 export function newRequestId(): string {
-  return randomBytes(16).toString('hex');
+  return randomUUID().replaceAll('-', '');
 }
