@@ -11,6 +11,7 @@ import { apiRedis, workerRedis } from '../src/redis/client';
 import { redisKeys } from '../src/redis/keys';
 import { WEBHOOK_PATH } from '../src/webhooks/webhook-events';
 import { ensureWebhooks } from '../src/webhooks/webhook-registration';
+import { Metrics } from '../src/telemetry/metrics';
 import { createVippsClient } from '../src/vipps/vipps-client';
 import { serveRpc } from './ipc';
 
@@ -50,13 +51,16 @@ serveRpc({
     redis = apiRedis(redisUrl);
     subscriber = workerRedis(redisUrl);
     await once(redis, 'ready');
-    const vipps = createVippsClient({ config, redis, log });
-    services = createServices({ config, redis, subscriber, vipps, log });
-    server = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1', port: config.port, metricsPort: null });
-    if (!webhooks) return { url: server.url, webhookUrl: null };
+    // As startProcess does: one metrics registry for the Vipps client and the services, served on a free port.
+    const metrics = new Metrics();
+    const vipps = createVippsClient({ config, redis, log, metrics: metrics.vipps });
+    services = createServices({ config, redis, subscriber, vipps, log, metrics });
+    server = await startApiServer({ schema: buildGraphQLSchema(), services, redis, log, host: '127.0.0.1', port: config.port, metricsPort: 0 });
+    const metricsUrl = server.metricsUrl;
+    if (!webhooks) return { url: server.url, metricsUrl, webhookUrl: null };
     const webhookUrl = `${config.publicUrl}${WEBHOOK_PATH}`;
     await ensureWebhooks(vipps, redis, redisKeys(config.redis.prefix), config.vipps.merchants.map((m) => m.msn), webhookUrl, log);
-    return { url: server.url, webhookUrl };
+    return { url: server.url, metricsUrl, webhookUrl };
   },
   cpu: () => process.cpuUsage(),
   stop: async () => {

@@ -175,7 +175,7 @@ async function runVariant(ctx: BenchContext, variant: Variant): Promise<VariantR
   const services = createServices({ config, redis, subscriber, vipps, log });
   let worker: RpcChild | undefined;
   let api: RpcChild | undefined;
-  let apiUrl = '';
+  let apiMetricsUrl = '';
   try {
     ctx.progress(`poller-load [${label}]: starting`);
     const faults = await fetch(`${sim.url}/simulator/v1/faults`, {
@@ -191,8 +191,8 @@ async function runVariant(ctx: BenchContext, variant: Variant): Promise<VariantR
     if (variant === 'webhooks') {
       ctx.progress('poller-load: starting the API process (startApiServer + ensureWebhooks with the simulator)');
       api = await forkRpc('api-child');
-      const started = await api.call<{ url: string; webhookUrl: string }>('start', { redisUrl: ctx.redisUrl, prefix, simulatorUrl: sim.url, webhooks: true });
-      apiUrl = started.url;
+      const started = await api.call<{ url: string; metricsUrl: string; webhookUrl: string }>('start', { redisUrl: ctx.redisUrl, prefix, simulatorUrl: sim.url, webhooks: true });
+      apiMetricsUrl = started.metricsUrl;
       notes.push(`API process (startApiServer, PUBLIC_URL ${started.url}) registered ${started.webhookUrl} with the simulator (ensureWebhooks) before seeding; the simulator delivered every event to it`);
     }
 
@@ -257,7 +257,7 @@ async function runVariant(ctx: BenchContext, variant: Variant): Promise<VariantR
       for (;;) {
         const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
         outstanding = Object.values(counts).reduce((a, b) => a + b, 0);
-        received = webhooksReceived(await (await fetch(`${apiUrl}/metrics`)).text());
+        received = webhooksReceived(await (await fetch(apiMetricsUrl)).text());
         if (outstanding === 0 && received.accepted + received.refused >= PAYMENTS) break;
         if (performance.now() - drainStart > WEBHOOK_DRAIN_TIMEOUT_MS) {
           notes.push(`the seeding's created webhooks were not all received and applied within ${WEBHOOK_DRAIN_TIMEOUT_MS / 1000} s; measuring anyway`);
@@ -314,7 +314,7 @@ async function runVariant(ctx: BenchContext, variant: Variant): Promise<VariantR
     const redisCpu = (await redisCpuSeconds(redis)) - redisCpu0;
     const graceEnd = performance.now() + GRACE_MS;
     while ([...approvedAt.keys()].some((r) => !detectedAt.has(r)) && performance.now() < graceEnd) await sleep(100);
-    const webhooks = variant === 'webhooks' ? webhooksReceived(await (await fetch(`${apiUrl}/metrics`)).text()) : null;
+    const webhooks = variant === 'webhooks' ? webhooksReceived(await (await fetch(apiMetricsUrl)).text()) : null;
 
     // (a) Vipps calls.
     let getsInWindow = 0;
