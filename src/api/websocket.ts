@@ -11,6 +11,7 @@ import type { CorsPolicy } from './cors';
 import { withoutSuggestions } from './format-error';
 import type { QueryGate } from './query-gate';
 import { shareExecutions, validateOnce } from './subscriptions';
+import { SubscriptionScopes } from '../telemetry/subscription-scopes';
 import type { ApiMetrics } from './api-metrics';
 
 export interface GraphQLWebSocketOptions {
@@ -43,6 +44,7 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): { disp
     verifyClient: ({ origin, req }: { origin?: string; req: { headers: { host?: string } } }) => !origin || cors.allows(origin, req.headers.host),
   });
   const refuse = (socket: WebSocket, reason: string) => socket.close(CloseCode.Forbidden, truncate(reason));
+  const scopes = new SubscriptionScopes(services.log);
 
   const cleanup = useServer<Record<string, unknown> | undefined, { caller?: Caller }>(
     {
@@ -79,10 +81,11 @@ export function attachGraphQLWebSocket(options: GraphQLWebSocketOptions): { disp
         if (invalid.length > 0) return errors(invalid);
         return { schema, document: admission.document, operationName: payload.operationName, variableValues: payload.variables };
       },
-      subscribe: (args) => shareExecutions(args, metrics.liveSubscriptions),
+      // One request id per subscribe (src/telemetry/subscription-scopes.ts).
+      subscribe: (args) => scopes.subscribe(args, () => shareExecutions(args, metrics.liveSubscriptions)),
       // Refusals of a subscribe and errors that end a stream (not errors inside an event's result).
       onError: (_ctx, _id, _payload, errors) => void metrics.graphqlErrors(errors),
-      context: (ctx) => createContext(ctx.extra.caller as Caller, services),
+      context: (ctx) => scopes.open(createContext(ctx.extra.caller as Caller, services)),
     },
     wsServer,
   );

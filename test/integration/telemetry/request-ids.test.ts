@@ -10,7 +10,7 @@ import { inRequestScope } from '../../../src/telemetry/request-scope';
 import { activeTracer } from '../../../src/telemetry/tracing';
 import { startTestApi, type TestApi } from '../../support/api';
 import { expectEventually } from '../../support/eventually';
-import { removeQueues } from '../../support/live';
+import { paymentSubscribers, removeQueues, wsClient } from '../../support/live';
 import { testRedisUrl } from '../../support/redis';
 import { createInput, uniqueRef } from '../payments/payment-support';
 
@@ -121,6 +121,28 @@ describe('request ids and the access log', () => {
       await expectEventually(async () => expect(linesOf(requestId).some((l) => l.msg === 'vipps request failed')).toBe(true));
     } finally {
       await api.sim.control('PUT', '/faults', { errorRate: 0 });
+    }
+  });
+
+  it('gives each graphql-ws subscription a request id of its own, and one line when it ends', async () => {
+    const { payment } = (await post(CREATE, { input: createInput() })).body.data.createPayment;
+    const ws = wsClient(api.url, { bearer: 'dev' });
+    try {
+      const follow = `subscription FollowPayment($reference: String!) { paymentUpdated(reference: $reference) { reference state } }`;
+      const first = ws.subscribe(follow, { reference: payment.reference });
+      const second = ws.subscribe(follow, { reference: payment.reference });
+      await expectEventually(async () => expect(await paymentSubscribers(api, payment.reference)).toBeGreaterThan(0));
+      first.stop();
+      second.stop();
+      const ended = await expectEventually(async () => {
+        const found = lines.filter((l) => l.msg === 'subscription' && l.operation === 'FollowPayment');
+        expect(found).toHaveLength(2);
+        return found;
+      });
+      for (const line of ended) expect(line).toEqual(expect.objectContaining({ level: 30, transport: 'graphql-ws', outcome: 'completed', requestId: expect.stringMatching(HEX32) }));
+      expect(ended[0]?.requestId).not.toBe(ended[1]?.requestId);
+    } finally {
+      await ws.close();
     }
   });
 
