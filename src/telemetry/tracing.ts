@@ -30,6 +30,9 @@ export interface Tracing {
 
 let tracer: Tracer | null = null;
 
+/** How long stopping waits for the last spans to go out (the exporter retries for longer). */
+const SHUTDOWN_EXPORT_MS = 3_000;
+
 /** The tracer while tracing is on, else null (the one check every span helper makes). */
 export function activeTracer(): Tracer | null {
   return tracer;
@@ -53,13 +56,25 @@ export function startTracing(options: TracingOptions): Tracing | null {
   return {
     shutdown: async () => {
       tracer = null;
-      await provider.shutdown();
+      await exportLastSpans(provider, options.log);
       trace.disable();
       propagation.disable();
       context.disable();
       diag.disable();
     },
   };
+}
+
+/** The last export may fail or hang (collector gone): worth a line, not a failed or slow stop. */
+async function exportLastSpans(provider: TracerProvider, log: Logger | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), SHUTDOWN_EXPORT_MS)));
+  const exported = provider.shutdown().then(
+    () => 'exported' as const,
+    (error: unknown) => void log?.warn({ problem: error instanceof Error ? error.message : String(error) }, 'tracing: the last spans could not be exported'),
+  );
+  if ((await Promise.race([exported, late])) === 'late') log?.warn({ waitedMs: SHUTDOWN_EXPORT_MS }, 'tracing: gave up waiting for the last spans to be exported');
+  clearTimeout(timer);
 }
 
 function otlpExporter(endpoint: string): OTLPTraceExporter {
@@ -77,8 +92,18 @@ function exportProblems(log: Logger) {
     const now = Date.now();
     if (now - lastAt < 60_000) return;
     lastAt = now;
-    log.warn({ problem: message }, 'tracing: spans could not be exported (further problems within a minute are not logged)');
+    log.warn({ problem: withoutStack(message) }, 'tracing: spans could not be exported (further problems within a minute are not logged)');
   };
   const ignore = () => undefined;
   return { error: report, warn: report, info: ignore, debug: ignore, verbose: ignore };
+}
+
+/** The exporter reports an error as its JSON, stack included: the message says what went wrong. */
+function withoutStack(message: string): string {
+  try {
+    const parsed = JSON.parse(message) as { message?: unknown };
+    return typeof parsed.message === 'string' ? parsed.message : message;
+  } catch {
+    return message;
+  }
 }
