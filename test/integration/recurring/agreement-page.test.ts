@@ -38,13 +38,13 @@ describe('customer agreement page', () => {
     const response = await page.goto(pageUrl(agreement.merchantAgreementUrl));
     expect(response?.status()).toBe(200);
     expect(await page.locator('h1').textContent()).toBe('Premium news');
-    expect(await page.locator('#price').textContent()).toBe('199.00 NOK every month');
+    expect(await page.locator('#price').textContent()).toBe('NOK\u00a0199.00 every month');
     expect(await page.locator('#status').textContent()).toBe('Active');
-    expect(await page.locator('table').textContent()).toContain('Next month');
+    expect(await page.locator('#next-charges').textContent()).toContain('Next month');
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, 'agreement-page.png'), fullPage: true });
 
-    await Promise.all([page.waitForURL(/\/stop$/), page.getByRole('button', { name: 'Stop subscription' }).click()]);
+    await Promise.all([page.waitForURL(/\/stop\?lang=en$/), page.getByRole('button', { name: 'Stop subscription' }).click()]);
     expect(await page.locator('#result').textContent()).toBe('Your subscription is now stopped');
     await page.screenshot({ path: join(SCREENSHOTS, 'agreement-stopped.png'), fullPage: true });
 

@@ -1,5 +1,6 @@
 import { signAgreementPageToken, verifyAgreementPageToken } from '../../../src/recurring/agreement-token';
-import { priceText } from '../../../src/agreement-page/agreement-page.render';
+import { priceText } from '../../../src/agreement-page/agreement-page.format';
+import { TEXT } from '../../../src/agreement-page/agreement-page.text';
 import { escapeHtml } from '../../../src/common/escape-html';
 import { signStatusToken, verifyStatusToken } from '../../../src/access/status-token';
 import { ErrorCode, UserFacingError } from '../../../src/common/error-code';
@@ -64,9 +65,9 @@ describe('Recurring pure rules', () => {
 
   it('escapes HTML and words prices for the customer', () => {
     expect(escapeHtml(`<a href="x" onclick='y'>&</a>`)).toBe('&#60;a href=&#34;x&#34; onclick=&#39;y&#39;&#62;&#38;&#60;/a&#62;');
-    expect(priceText(agreement)).toBe('199.00 NOK every month');
-    expect(priceText({ ...agreement, pricing: { ...agreement.pricing, type: 'VARIABLE', amount: null, suggestedMaxAmount: 50000, maxAmount: 30000 } })).toBe('Up to 300.00 NOK every month');
-    expect(priceText({ ...agreement, pricing: { ...agreement.pricing, type: 'FLEXIBLE', amount: null }, interval: null })).toBe('Pay per use');
+    expect(priceText(agreement, TEXT.en)).toBe('NOK\u00a0199.00 every month');
+    expect(priceText({ ...agreement, pricing: { ...agreement.pricing, type: 'VARIABLE', amount: null, suggestedMaxAmount: 50000, maxAmount: 30000 } }, TEXT.en)).toBe('Up to NOK\u00a0300.00 every month');
+    expect(priceText({ ...agreement, pricing: { ...agreement.pricing, type: 'FLEXIBLE', amount: null }, interval: null }, TEXT.en)).toBe('Pay per use');
   });
 
   it('says why a partially captured charge cannot be refunded yet, without claiming nothing was captured', () => {
