@@ -11,6 +11,7 @@ import { AGREEMENT_PAGE_PREFIX, handleAgreementPage } from '../agreement-page/ag
 import { createContext, type GraphQLContext } from './schema/context';
 import type { Logger } from '../log/logger';
 import { createIde } from '../ide/ide.route';
+import { CONSOLE_PATH, createSupportConsole } from '../console/console.route';
 import { WEBHOOK_PATH } from '../webhooks/webhook-events';
 import { graphqlOperationPlugin } from '../telemetry/graphql-operations';
 import { observeRequest, routeOf } from './access-log';
@@ -60,6 +61,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const gate = new QueryGate(schema, config.graphql.limits);
   const introspection = options.introspection ?? config.graphql.introspection;
   const ide = createIde({ enabled: introspection, simulator: config.vipps.env === 'simulator' });
+  const supportConsole = createSupportConsole(services, redis);
   const websocket = attachGraphQLWebSocket({ httpServer, schema, services, gate, cors, hideSuggestions: !introspection, metrics });
   const apollo = new ApolloServer<GraphQLContext>({
     gateway: compiledExecution(schema),
@@ -123,6 +125,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         return sendJson(res, answer.status, answer.body);
       }
       if (path?.startsWith(AGREEMENT_PAGE_PREFIX)) return handleAgreementPage(services, req, res, path);
+      if (path === CONSOLE_PATH || path?.startsWith(`${CONSOLE_PATH}/`)) return supportConsole.handle(req, res, path);
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (path === '/readyz') {
         if (draining) return sendJson(res, 503, { status: 'draining' });

@@ -26,7 +26,7 @@ export const AGREEMENT_PAGE_ACTOR = 'customer:agreement-page';
 
 /**
  * Who an operation is done for, as the audit log names them: an API key's configured id, or
- * `system:<job>`, or `customer:<page>`. Services take it from their caller and the mutation frame
+ * `system:<job>`, or `customer:<page>`, or `console:<key id>:<staff name>` (the support console). Services take it from their caller and the mutation frame
  * writes it; a status token acts on nothing.
  */
 export type Actor = string;
@@ -49,6 +49,8 @@ export interface AuditRecord {
   idempotencyKey: string;
   /** `OK`, or the `ErrorCode` the operation ended with. */
   outcome: string;
+  /** Why a person did it, in their words (the support console asks for it; see `audit-reason.ts`). */
+  reason?: string | null;
 }
 
 export interface AuditEntry extends AuditRecord {
@@ -71,6 +73,7 @@ export function toStreamFields(record: AuditRecord, at: Date): string[] {
     ['currency', record.amount ? record.amount.currency : null],
     ['idempotencyKey', record.idempotencyKey],
     ['outcome', record.outcome],
+    ['reason', record.reason],
   ];
   return fields.flatMap(([name, value]) => (value == null || value === '' ? [] : [name, value]));
 }
@@ -91,6 +94,7 @@ export function fromStreamFields(id: string, flat: readonly string[]): AuditEntr
     amount: amount !== undefined ? { value: Number(amount), currency: f.get('currency') ?? '' } : null,
     idempotencyKey: f.get('idempotencyKey') ?? '',
     outcome: f.get('outcome') ?? 'unknown',
+    reason: f.get('reason') ?? null,
   };
 }
 

@@ -9,7 +9,7 @@ import { AUDITED_OPERATIONS, type AuditEntry as AuditEntryRecord } from './audit
 export class AuditEntry {
   @Field(() => ID, { description: 'The entry id (also its cursor).' }) id!: string;
   @Field(() => DateTimeResolver) at!: Date;
-  @Field({ description: 'The API key id, or system:capture-before-expiry for the automatic capture.' }) actor!: string;
+  @Field({ description: 'The API key id, system:capture-before-expiry for the automatic capture, or console:<key id>:<staff name> for the support console.' }) actor!: string;
   @Field({ description: `The mutation: ${AUDITED_OPERATIONS.join(', ')}.` })
   operation!: string;
   @Field() merchantSerialNumber!: string;
@@ -19,6 +19,7 @@ export class AuditEntry {
   @Field(() => Money, { nullable: true, description: 'The amount asked for or decided, when the operation has one.' }) amount!: Money | null;
   @Field() idempotencyKey!: string;
   @Field({ description: 'OK, or the UserError code the operation ended with.' }) outcome!: string;
+  @Field(() => String, { nullable: true, description: 'Why it was done, as the person gave it (support console actions).' }) reason!: string | null;
 
   static from(e: AuditEntryRecord): AuditEntry {
     return Object.assign(new AuditEntry(), {
@@ -33,6 +34,7 @@ export class AuditEntry {
       amount: e.amount ? Money.of(e.amount.value, e.amount.currency as CurrencyCode) : null,
       idempotencyKey: e.idempotencyKey,
       outcome: e.outcome,
+      reason: e.reason ?? null,
     });
   }
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger';
 import type { RedisKeys } from '../redis/keys';
+import { auditReason } from './audit-reason';
 import { fromStreamFields, toStreamFields, type AuditEntry, type AuditRecord } from './audit-entry';
 
 /** About a million entries per merchant; `~` lets Redis trim whole nodes, cheaply. */
@@ -39,8 +40,9 @@ export class AuditLog {
   ) {}
 
   async record(record: AuditRecord): Promise<void> {
+    const reason = record.reason ?? auditReason() ?? null;
     try {
-      await this.redis.xadd(this.keys.auditLog(record.msn), 'MAXLEN', '~', MAX_ENTRIES, '*', ...toStreamFields(clipped(record), this.now()));
+      await this.redis.xadd(this.keys.auditLog(record.msn), 'MAXLEN', '~', MAX_ENTRIES, '*', ...toStreamFields(clipped({ ...record, reason }), this.now()));
     } catch (error) {
       // Loud, with what would have been written (no secrets in it), so it can be reconstructed.
       this.log.error({ err: error, audit: record }, 'audit log write failed');
@@ -76,7 +78,7 @@ const MAX_FIELD_LENGTH = 200;
 
 function clipped(record: AuditRecord): AuditRecord {
   const clip = (text: string | null | undefined) => (text == null || text.length <= MAX_FIELD_LENGTH ? text : `${text.slice(0, MAX_FIELD_LENGTH)}…`);
-  return { ...record, reference: clip(record.reference), agreementId: clip(record.agreementId), chargeId: clip(record.chargeId), idempotencyKey: clip(record.idempotencyKey) ?? '' };
+  return { ...record, reference: clip(record.reference), agreementId: clip(record.agreementId), chargeId: clip(record.chargeId), idempotencyKey: clip(record.idempotencyKey) ?? '', reason: clip(record.reason) };
 }
 
 function matches(entry: AuditEntry, filter: AuditFilter): boolean {

@@ -109,6 +109,7 @@ const envSchema = z.object({
   OTEL_SERVICE_NAME: optionalText,
   SHUTDOWN_GRACE_SECONDS: optionalText.pipe(z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number).optional()),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
+  CONSOLE_IDLE_TIMEOUT: duration.default(1_800),
 });
 
 export type Merchant = MerchantConfig & { capturePolicy: 'CAPTURE' | 'NOTIFY' };
@@ -168,6 +169,8 @@ export interface Config {
    * process drains; `timeoutSeconds` after the signal it exits whatever is left (src/app/process.ts).
    */
   readonly shutdown: { readonly graceSeconds: number; readonly timeoutSeconds: number };
+  /** The support console (src/console/): a session ends after this many seconds without a request. */
+  readonly console: { readonly idleTimeoutSeconds: number };
 }
 
 /** What one GraphQL document may ask for (checked before validation, src/api/query-limits.ts). */
@@ -279,6 +282,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     workerMetrics: { host: e.WORKER_METRICS_HOST, port: e.WORKER_METRICS_PORT },
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
     shutdown: { graceSeconds: shutdownGrace, timeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS },
+    console: { idleTimeoutSeconds: e.CONSOLE_IDLE_TIMEOUT },
   };
   return deepFreeze(config);
 }

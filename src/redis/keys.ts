@@ -69,6 +69,8 @@ export function redisKeys(prefix: string) {
     auditLog: (msn: string) => `${p}audit:{${msn}}`,
     /** Times of one API key's requests in the last minute (sorted set, TTL 1 minute). */
     rateLimit: (keyId: string) => `${p}rate:${keyId}`,
+    /** A support console session by the sha256 of its cookie (JSON), TTL = the idle timeout, renewed per request. */
+    consoleSession: (digest: string) => `${p}console-session:${digest}`,
   };
 }
 

@@ -5,16 +5,20 @@ describe('audit entries', () => {
 
   it('round-trips a record through flat stream fields', () => {
     const record: AuditRecord = {
-      actor: 'partner',
+      actor: 'console:partner:Kari Nordmann',
       operation: 'refundPayment',
       msn: '123456',
       reference: 'order-12345678',
       amount: { value: 12500, currency: 'NOK' },
       idempotencyKey: 'ref.1',
       outcome: 'OK',
+      reason: 'Returned unopened',
     };
     const fields = toStreamFields(record, at);
-    expect(fields).toEqual(['at', at.toISOString(), 'actor', 'partner', 'operation', 'refundPayment', 'msn', '123456', 'reference', 'order-12345678', 'amount', '12500', 'currency', 'NOK', 'idempotencyKey', 'ref.1', 'outcome', 'OK']);
+    expect(fields).toEqual([
+      'at', at.toISOString(), 'actor', 'console:partner:Kari Nordmann', 'operation', 'refundPayment', 'msn', '123456', 'reference', 'order-12345678',
+      'amount', '12500', 'currency', 'NOK', 'idempotencyKey', 'ref.1', 'outcome', 'OK', 'reason', 'Returned unopened',
+    ]);
     expect(fromStreamFields('1700000000000-0', fields)).toEqual({ ...record, id: '1700000000000-0', at, agreementId: null, chargeId: null });
   });
 
@@ -22,7 +26,8 @@ describe('audit entries', () => {
     const fields = toStreamFields({ actor: SYSTEM_CAPTURE_ACTOR, operation: 'captureCharge', msn: '1', agreementId: 'agr_1', chargeId: 'chr-1', amount: null, idempotencyKey: 'k', outcome: 'VIPPS_UNAVAILABLE' }, at);
     expect(fields).not.toContain('reference');
     expect(fields).not.toContain('amount');
-    expect(fromStreamFields('1-1', fields)).toMatchObject({ actor: 'system:capture-before-expiry', amount: null, reference: null, outcome: 'VIPPS_UNAVAILABLE' });
+    expect(fields).not.toContain('reason');
+    expect(fromStreamFields('1-1', fields)).toMatchObject({ actor: 'system:capture-before-expiry', amount: null, reference: null, outcome: 'VIPPS_UNAVAILABLE', reason: null });
   });
 
   it('takes the first error code as the outcome, OK without one', () => {

@@ -1,0 +1,126 @@
+import type { AuditEntry } from '../audit/audit-entry';
+import { escapeHtml as e } from '../common/escape-html';
+import { formatMoney } from '../common/money';
+import { availableActions, capturable, captureDeadline, refundable, type PaymentAction } from '../payments/payment-rules';
+import type { PaymentEventRecord, PaymentRecord } from '../payments/payment-record';
+import { csrfField, layout, notice, problem, table, when, type View } from './console-layout';
+
+export type PaymentActionName = 'capture' | 'refund' | 'cancel';
+
+export function paymentPath(p: { merchantSerialNumber: string; reference: string }): string {
+  return `/console/payments/${encodeURIComponent(p.merchantSerialNumber)}/${encodeURIComponent(p.reference)}`;
+}
+
+export interface PaymentPageData {
+  payment: PaymentRecord;
+  events: readonly PaymentEventRecord[];
+  audit: readonly AuditEntry[];
+  /** The key has payments:write: action forms are shown. */
+  canWrite: boolean;
+  /** The action just done (after its redirect), or the sentence of a refusal. */
+  done?: string | null;
+  refusal?: string | null;
+  now?: Date;
+}
+
+function timeLeft(v: View, deadline: Date | null, now: Date): string {
+  if (!deadline) return e(v.t.none);
+  const ms = deadline.getTime() - now.getTime();
+  if (ms <= 0) return `${e(when(deadline))} (${e(v.t.passed)})`;
+  const hours = Math.floor(ms / 3_600_000);
+  return `${e(when(deadline))} (<span id="time-left">${e(v.t.timeLeft(Math.floor(hours / 24), hours % 24))}</span>)`;
+}
+
+function actionForm(v: View, p: PaymentRecord, action: PaymentAction): string {
+  const name = action.toLowerCase() as PaymentActionName;
+  const max = action === 'CAPTURE' ? capturable(p) : action === 'REFUND' ? refundable(p) : 0;
+  const label = { capture: v.t.capture, refund: v.t.refund, cancel: v.t.cancel }[name];
+  const amount = max > 0
+    ? `<label for="${name}-amount">${e(v.t.amountLabel(formatMoney(max, p.amount.currency)))}</label><input type="text" inputmode="decimal" id="${name}-amount" name="amount" autocomplete="off">`
+    : '';
+  return `<form method="post" action="${e(paymentPath(p))}/confirm" class="action" aria-labelledby="${name}-title">
+<h3 id="${name}-title">${e(label)}</h3>
+${csrfField(v)}<input type="hidden" name="action" value="${name}">
+${amount}
+<label for="${name}-reason">${e(v.t.reason)}</label><p class="hint" id="${name}-reason-hint">${e(v.t.reasonHint)}</p>
+<textarea id="${name}-reason" name="reason" rows="2" required maxlength="200" aria-describedby="${name}-reason-hint"></textarea>
+<button type="submit" class="primary">${e(v.t.continue)}…</button>
+</form>`;
+}
+
+export function auditTable(v: View, entries: readonly AuditEntry[]): string {
+  if (entries.length === 0) return `<p>${e(v.t.noAudit)}</p>`;
+  return table(
+    [v.t.time, v.t.who, v.t.what, v.t.amount, v.t.result, v.t.why],
+    entries.map((a) => [
+      e(when(a.at)),
+      e(a.actor),
+      e(a.operation),
+      a.amount ? e(formatMoney(a.amount.value, a.amount.currency)) : '',
+      e(a.outcome),
+      e(a.reason ?? ''),
+    ]),
+  );
+}
+
+export function renderPaymentPage(v: View, d: PaymentPageData): string {
+  const { t } = v;
+  const p = d.payment;
+  const money = (value: number) => e(formatMoney(value, p.amount.currency));
+  const actions = availableActions(p, d.now);
+  const actionSection = !d.canWrite
+    ? `<p id="read-only">${e(t.readOnly)}</p>`
+    : actions.length === 0
+      ? `<p>${e(t.noActions)}</p>`
+      : actions.map((a) => actionForm(v, p, a)).join('\n');
+  const timeline = table(
+    [t.time, t.event, t.amount, t.result],
+    d.events.map((ev) => [e(when(ev.timestamp)), e(ev.name), money(ev.amount.value), e(ev.success ? t.ok : t.failed)]),
+  );
+  return layout(
+    v,
+    `${t.payment} ${p.reference}`,
+    `<h1>${e(t.payment)} ${e(p.reference)}</h1>
+${d.done ? notice(t.done[d.done] ?? '') : ''}${d.refusal ? problem(t.refused, d.refusal) : ''}
+<dl>
+<dt>${e(t.state)}</dt><dd id="state">${e(p.state)}</dd>
+<dt>${e(t.amount)}</dt><dd>${money(p.amount.value)}</dd>
+<dt>${e(t.authorized)}</dt><dd id="authorized">${money(p.aggregate.authorized)}</dd>
+<dt>${e(t.captured)}</dt><dd id="captured">${money(p.aggregate.captured)}</dd>
+<dt>${e(t.refunded)}</dt><dd id="refunded">${money(p.aggregate.refunded)}</dd>
+<dt>${e(t.cancelled)}</dt><dd id="cancelled">${money(p.aggregate.cancelled)}</dd>
+<dt>${e(t.captureDeadline)}</dt><dd id="deadline">${timeLeft(v, captureDeadline(p), d.now ?? new Date())}</dd>
+<dt>${e(t.description)}</dt><dd>${e(p.description ?? '')}</dd>
+<dt>${e(t.pspReference)}</dt><dd>${e(p.pspReference ?? '')}</dd>
+<dt>${e(t.merchant)}</dt><dd>${e(p.merchantSerialNumber)}</dd>
+<dt>${e(t.created)}</dt><dd>${e(when(p.createdAt))}</dd>
+</dl>
+<h2 id="actions">${e(t.actions)}</h2>
+${actionSection}
+<h2>${e(t.timeline)}</h2>
+<div id="timeline">${timeline}</div>
+<h2>${e(t.auditTrail)}</h2>
+<div id="audit">${auditTable(v, d.audit)}</div>`,
+  );
+}
+
+/** The confirmation of a payment action: says exactly what happens, with the amount in the payment's currency. */
+export function renderPaymentConfirm(v: View, p: PaymentRecord, action: PaymentActionName, amount: number, reason: string, nonce: string): string {
+  const { t } = v;
+  const money = formatMoney(amount, p.amount.currency);
+  const question = { capture: t.confirmCapture, refund: t.confirmRefund, cancel: t.confirmCancel }[action](money, p.reference);
+  const label = { capture: t.capture, refund: t.refund, cancel: t.cancel }[action];
+  return layout(
+    v,
+    t.confirmTitle,
+    `<h1>${e(t.confirmTitle)}: ${e(label)}</h1>
+<p id="question">${e(question)}</p>
+<p>${e(t.reason)}: <q id="reason">${e(reason)}</q></p>
+<form method="post" action="${e(paymentPath(p))}/do">
+${csrfField(v)}<input type="hidden" name="action" value="${action}"><input type="hidden" name="amount" value="${amount}">
+<input type="hidden" name="reason" value="${e(reason)}"><input type="hidden" name="nonce" value="${e(nonce)}">
+<button type="submit" class="danger" id="confirm">${e(t.yes(`${label} ${money}`))}</button>
+</form>
+<p><a href="${e(paymentPath(p))}">${e(t.back)}</a></p>`,
+  );
+}
