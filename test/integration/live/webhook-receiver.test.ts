@@ -118,7 +118,8 @@ describe('webhook receiver', () => {
     expect(await post(headers, body)).toEqual({ status: 200, body: { ok: true } });
     expect(await enqueued()).toBe(1);
     const [job] = await api.services.jobs.queue(QueueName.WebhookEvent).getJobs(['wait']);
-    expect(job?.data).toEqual({ msn: '123456', event: 'AUTHORIZED', reference, occurredAt: expect.any(String) });
+    // Ids only, and the delivery's request id (its log lines and trace carry on in the worker).
+    expect(job?.data).toEqual({ msn: '123456', event: 'AUTHORIZED', reference, occurredAt: expect.any(String), requestId: expect.any(String) });
 
     expect(await post(headers, body)).toEqual({ status: 401, body: { ok: false, error: 'delivery already received' } });
     expect(await enqueued()).toBe(1);
