@@ -1,11 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { request } from 'node:http';
-import { join } from 'node:path';
-import { freePort } from '../../../src/dev/free-port';
+import { spawnApiProcess, type ApiProcess } from '../../support/api-process';
 import { expectEventually } from '../../support/eventually';
 import { wsClient } from '../../support/live';
-import { deleteKeys, testRedis, testRedisUrl, uniquePrefix } from '../../support/redis';
+import { deleteKeys, testRedis, uniquePrefix } from '../../support/redis';
 import { startTestSimulator, type TestSimulator } from '../../support/simulator';
 
 /**
@@ -13,52 +10,7 @@ import { startTestSimulator, type TestSimulator } from '../../support/simulator'
  * built file) against a simulator whose every Vipps answer is slowed down, then SIGTERM while a
  * createPayment waits for Vipps.
  */
-const ROOT = join(__dirname, '..', '..', '..');
 const VIPPS_LATENCY_MS = 2500;
-
-interface ApiProcess {
-  child: ChildProcess;
-  url: string;
-  output(): string;
-  exited: Promise<[number | null, NodeJS.Signals | null]>;
-}
-
-async function spawnApi(sim: TestSimulator, prefix: string, env: Record<string, string>): Promise<ApiProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['-r', './test/support/swc-register.js', 'src/api/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      // As `npm run start:api` and `npm start` run it (jest sets NODE_ENV=test, which changes
-      // what Apollo Server does on signals).
-      NODE_ENV: 'production',
-      VIPPS_ENV: 'simulator',
-      VIPPS_BASE_URL: sim.url,
-      REDIS_URL: testRedisUrl(),
-      REDIS_PREFIX: prefix,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      METRICS_PORT: '0',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let text = '';
-  child.stdout?.on('data', (chunk: Buffer) => void (text += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => void (text += chunk.toString('utf8')));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  const url = `http://127.0.0.1:${port}`;
-  await expectEventually(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`the API exited (${child.exitCode}) before it was ready:\n${text}`);
-      expect((await fetch(`${url}/readyz`)).status).toBe(200);
-    },
-    { timeoutMs: 20_000 },
-  );
-  return { child, url, output: () => text, exited };
-}
 
 type Readiness = { status: number; body: unknown } | 'refused';
 
@@ -108,7 +60,7 @@ describe('the API on SIGTERM', () => {
   });
 
   it('turns /readyz 503 first, closes the listener after the grace, finishes the request in flight, closes subscriptions with 1001, exits 0', async () => {
-    api = await spawnApi(sim, prefix, { SHUTDOWN_GRACE_SECONDS: '1' });
+    api = await spawnApiProcess(sim, prefix, { SHUTDOWN_GRACE_SECONDS: '1' });
     const { url } = api;
     const ws = wsClient(url, { bearer: 'dev' });
     const connected = new Promise((resolve) => ws.client.on('connected', resolve));
@@ -150,7 +102,7 @@ describe('the API on SIGTERM', () => {
   });
 
   it('exits 1 at SHUTDOWN_TIMEOUT_SECONDS when a request is still running', async () => {
-    api = await spawnApi(sim, prefix, { SHUTDOWN_GRACE_SECONDS: '0', SHUTDOWN_TIMEOUT_SECONDS: '2' });
+    api = await spawnApiProcess(sim, prefix, { SHUTDOWN_GRACE_SECONDS: '0', SHUTDOWN_TIMEOUT_SECONDS: '2' });
     // A client that announces a body and never finishes sending it: the request never ends.
     const stuck = request(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '1000' } });
     const failed = new Promise<Error>((resolve) => stuck.once('error', resolve));

@@ -1,11 +1,8 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { freePort } from '../../../src/dev/free-port';
-import { expectEventually } from '../../support/eventually';
-import { deleteKeys, testRedis, testRedisUrl, uniquePrefix } from '../../support/redis';
+import { spawnApiProcess } from '../../support/api-process';
+import { deleteKeys, testRedis, uniquePrefix } from '../../support/redis';
 import { startTestSimulator, type TestSimulator } from '../../support/simulator';
 
 /**
@@ -17,41 +14,8 @@ import { startTestSimulator, type TestSimulator } from '../../support/simulator'
  */
 jest.setTimeout(60_000);
 
-const ROOT = join(__dirname, '..', '..', '..');
-
 async function runApi(sim: TestSimulator, prefix: string, endpoint: string): Promise<{ code: number | null; output: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['-r', './test/support/swc-register.js', 'src/api/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      VIPPS_ENV: 'simulator',
-      VIPPS_BASE_URL: sim.url,
-      REDIS_URL: testRedisUrl(),
-      REDIS_PREFIX: prefix,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      METRICS_PORT: '0',
-      LOG_LEVEL: 'warn',
-      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
-      OTEL_SERVICE_NAME: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => void (output += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => void (output += chunk.toString('utf8')));
-  const exited = once(child, 'exit') as Promise<[number | null]>;
-  const url = `http://127.0.0.1:${port}`;
-  await expectEventually(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`the API exited (${child.exitCode}) before it was ready:\n${output}`);
-      expect((await fetch(`${url}/readyz`)).status).toBe(200);
-    },
-    { timeoutMs: 20_000 },
-  );
+  const { child, url, output, exited } = await spawnApiProcess(sim, prefix, { LOG_LEVEL: 'warn', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SERVICE_NAME: '' });
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: 'Bearer dev' },
@@ -60,7 +24,7 @@ async function runApi(sim: TestSimulator, prefix: string, endpoint: string): Pro
   expect(res.status).toBe(200);
   child.kill('SIGTERM');
   const [code] = await exited;
-  return { code, output };
+  return { code, output: output() };
 }
 
 describe('OTLP export from the API process', () => {
