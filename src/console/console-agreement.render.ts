@@ -48,8 +48,9 @@ ${csrfField(v)}<input type="hidden" name="action" value="stop">
   const charges = d.charges.length === 0
     ? `<p>${e(t.noCharges)}</p>`
     : table(
-        [t.due, t.amount, t.status, t.description, t.history],
+        [t.charge, t.due, t.amount, t.status, t.description, t.history],
         d.charges.map((c) => [
+          `<a href="${e(`${agreementPath(c)}/charges/${encodeURIComponent(c.chargeId)}`)}">${e(c.chargeId)}</a>`,
           e(c.due.slice(0, 10)),
           e(formatMoney(c.amount, c.currency)),
           e(c.status),

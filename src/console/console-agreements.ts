@@ -5,6 +5,7 @@ import { consoleActor, seeOther, sendPage, type ConsoleRequest, type ConsoleServ
 import { NONCE, formIdempotencyKey, reasonText } from './console-form';
 import { agreementPath, canStop, renderAgreementPage, renderStopConfirm } from './console-agreement.render';
 import { renderProblemPage } from './console-pages.render';
+import { chargeRoute } from './console-charges';
 
 /** What an agreement id can be before Vipps is asked about it. */
 export const AGREEMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -17,7 +18,9 @@ export async function agreementRoute(s: ConsoleServices, r: ConsoleRequest): Pro
   const [, msn = '', agreementId = '', step, extra] = r.parts;
   const { t } = r.v;
   const notFound = () => sendPage(r.res, 404, renderProblemPage(r.v, t.pageNotFound, t.notFound(agreementId)));
-  if (extra !== undefined || !r.key.scopes.has('recurring:read') || !r.key.merchants.includes(msn) || !AGREEMENT_ID.test(agreementId)) return notFound();
+  if (!r.key.scopes.has('recurring:read') || !r.key.merchants.includes(msn) || !AGREEMENT_ID.test(agreementId)) return notFound();
+  if (step === 'charges') return chargeRoute(s, r);
+  if (extra !== undefined) return notFound();
   const agreement = await s.recurringReader.refreshAgreement(msn, agreementId);
   if (!agreement) return notFound();
 

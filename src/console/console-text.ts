@@ -78,6 +78,9 @@ const EN = {
     refund: 'The refund is done.',
     cancel: 'The payment is cancelled.',
     stop: 'The agreement is stopped.',
+    'charge-capture': 'The charge is captured.',
+    'charge-refund': 'The charge is refunded.',
+    'charge-cancel': 'The charge is cancelled.',
   } as Record<string, string>,
   refused: 'Not done',
   badAmount: 'Write the amount like 150 or 150.50, more than zero.',
@@ -107,6 +110,9 @@ const EN = {
   kindCharge: 'Charge',
   deadline: 'Deadline',
   which: 'Which',
+  charge: 'Charge',
+  cancelCharge: 'Cancel charge',
+  confirmCharge: (what: string, amount: string, id: string) => `${what} ${amount}: charge ${id}?`,
 };
 
 export type Text = typeof EN;
@@ -186,6 +192,9 @@ const NB: Text = {
     refund: 'Refusjonen er gjort.',
     cancel: 'Betalingen er kansellert.',
     stop: 'Avtalen er stoppet.',
+    'charge-capture': 'Trekket er gjennomført.',
+    'charge-refund': 'Trekket er refundert.',
+    'charge-cancel': 'Trekket er kansellert.',
   },
   refused: 'Ikke utført',
   badAmount: 'Skriv beløpet som 150 eller 150,50, større enn null.',
@@ -215,6 +224,9 @@ const NB: Text = {
   kindCharge: 'Trekk',
   deadline: 'Frist',
   which: 'Hvilken',
+  charge: 'Trekk',
+  cancelCharge: 'Kanseller trekket',
+  confirmCharge: (what: string, amount: string, id: string) => `${what} ${amount}: trekk ${id}?`,
 };
 
 export const TEXT: Record<Lang, Text> = { en: EN, nb: NB };

@@ -28,10 +28,8 @@ export async function signIn(page: Page, apiUrl: string, key: string, staff: str
 /** axe-core's serious and critical violations on the page as it is now (rule id and where). */
 export async function seriousViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] }> } }).axe;
-    return axe.run();
-  });
+  type AxeResult = { violations: { id: string; impact: string | null; nodes: { target: unknown[] }[] }[] };
+  const result = await page.evaluate(() => (globalThis as unknown as { axe: { run(): Promise<AxeResult> } }).axe.run());
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
 }
 
@@ -44,8 +42,9 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** The fields of the form around `selector`, as the browser would send them. */
 export function formFields(page: Page, selector: string): Promise<Record<string, string>> {
+  // Hidden and visible inputs alike (no FormData: the test code has no DOM types).
   return page.locator(selector).evaluate((el) => {
-    const form = el.closest('form') as HTMLFormElement;
-    return Object.fromEntries([...new FormData(form).entries()].map(([k, v]) => [k, String(v)]));
+    const form = (el as unknown as { closest(s: string): { querySelectorAll(s: string): ArrayLike<{ name: string; value: string }> } }).closest('form');
+    return Object.fromEntries(Array.from(form.querySelectorAll('input[name], textarea[name]')).map((i) => [i.name, i.value]));
   });
 }

@@ -7,7 +7,7 @@ import { redisKeys } from '../../../src/redis/keys';
 import { API_KEYS, startTestApi, type TestApi } from '../../support/api';
 import { launchChromium } from '../../support/browser';
 import { authorizedPayment, simView } from '../payments/payment-support';
-import { activeAgreement, AGREEMENT } from '../recurring/recurring-support';
+import { activeAgreement, AGREEMENT, CREATE_CHARGE, dueIn, key } from '../recurring/recurring-support';
 import { formFields, newConsoleContext, screenshot, seriousViolations, signIn } from './console-support';
 
 /**
@@ -138,9 +138,9 @@ describe('the support console', () => {
     const form = await formFields(page, '#confirm');
     // A double click: the form is submitted twice before the first answer arrives.
     await page.locator('#confirm').evaluate((button) => {
-      const f = (button as HTMLButtonElement).form as HTMLFormElement;
-      f.requestSubmit();
-      f.requestSubmit();
+      const form = (button as unknown as { form: { requestSubmit(): void } }).form;
+      form.requestSubmit();
+      form.requestSubmit();
     });
     await page.waitForURL(/done=refund|\/do$/);
     // The same form sent again later (a reload that resends, or a retry).
@@ -245,6 +245,32 @@ describe('the support console', () => {
     expect(atVipps.body.status).toBe('STOPPED');
     const read = await api.gql(AGREEMENT, { agreementId: agreement.agreementId });
     expect(read.data.agreement.status).toBe('STOPPED');
+    await context.close();
+  });
+
+  it('cancels a due charge of an agreement with a reason: CANCELLED in the simulator, audited with the staff name', async () => {
+    const agreement = await activeAgreement(api);
+    const created = await api.gql(CREATE_CHARGE, {
+      input: { agreementId: agreement.agreementId, idempotencyKey: key('chg'), amount: { value: 19900, currency: 'NOK' }, description: 'December', due: await dueIn(api, 5), retryDays: 2 },
+    });
+    const chargeId = created.data.createCharge.charge.chargeId as string;
+    const { context, page } = await newConsoleContext(browser);
+    await signIn(page, api.url, 'dev', STAFF);
+    await page.goto(`${api.url}/console/agreements/123456/${agreement.agreementId}`);
+    await page.getByRole('link', { name: chargeId }).click();
+    await page.getByRole('heading', { name: `Charge ${chargeId}` }).waitFor();
+    expect(await page.locator('#status').textContent()).toBe('DUE'); // Vipps makes a charge DUE once it is within its notice period
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.locator('#charge-cancel-reason').fill('Customer moved abroad');
+    await page.locator('#charge-cancel-reason').locator('xpath=ancestor::form').getByRole('button').click();
+    expect(await page.locator('#question').textContent()).toBe(`Cancel charge 199.00 NOK: charge ${chargeId}?`);
+    await page.locator('#confirm').click();
+    expect(await page.locator('#notice').textContent()).toBe('The charge is cancelled.');
+    expect(await page.locator('#status').textContent()).toBe('CANCELLED');
+    expect(await page.locator('#audit').textContent()).toMatch(new RegExp(`console:dev:${STAFF}\\s*cancelCharge\\s*.*OK\\s*Customer moved abroad`));
+    const atVipps = await api.sim.call('GET', `/recurring/v3/agreements/${agreement.agreementId}/charges/${chargeId}`);
+    expect(atVipps.body.status).toBe('CANCELLED');
     await context.close();
   });
 
