@@ -66,7 +66,8 @@ export const graphqlPaymentBench: Benchmark = {
     const redis = new Redis(ctx.redisUrl);
     let api: RpcChild | undefined;
     try {
-      api = await forkRpc('api-child');
+      // --profile DIR: the (tracing-off) API process writes a CPU profile there when it stops.
+      api = await forkRpc('api-child', settings.profileDir ? { execArgv: ['--cpu-prof', `--cpu-prof-dir=${settings.profileDir}`] } : {});
       // The rate limiter runs on every request (its cost is measured) but must not refuse: at the
       // default 1,200 a minute the run would measure 429s after the first second.
       const env = { RATE_LIMIT_PER_MINUTE: '100000000' };
