@@ -11,6 +11,18 @@ const CAPTURE_WINDOW_DAYS = { NOK: 180, DKK: 14, EUR: 14 } as const;
 
 export type PaymentAction = 'CAPTURE' | 'REFUND' | 'CANCEL';
 
+export type PaymentStatus =
+  | 'CREATED'
+  | 'AUTHORIZED'
+  | 'PARTIALLY_CAPTURED'
+  | 'CAPTURED'
+  | 'PARTIALLY_REFUNDED'
+  | 'REFUNDED'
+  | 'CANCELLED'
+  | 'ABORTED'
+  | 'EXPIRED'
+  | 'TERMINATED';
+
 /** Money reserved and not yet captured or released: A − C − X while AUTHORIZED. */
 export function capturable(p: PaymentRecord): number {
   if (p.state !== 'AUTHORIZED') return 0;
@@ -39,4 +51,18 @@ export function availableActions(p: PaymentRecord, now: Date = new Date()): Paym
   if (refundable(p) > 0) actions.push('REFUND');
   if (p.state === 'CREATED' || (capturable(p) > 0 && open)) actions.push('CANCEL');
   return actions;
+}
+
+/**
+ * The payment's outcome in one word. Vipps keeps `state: AUTHORIZED` through captures, refunds
+ * and cancels (they only change the aggregate), which surprises people reading it: the word
+ * follows the money instead. Refunds outrank captures, captures outrank a released remainder.
+ */
+export function paymentStatus(p: PaymentRecord): PaymentStatus {
+  if (p.state !== 'AUTHORIZED') return p.state;
+  const { captured, refunded, cancelled } = p.aggregate;
+  if (refunded > 0) return refunded >= captured ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+  if (captured > 0) return capturable(p) > 0 ? 'PARTIALLY_CAPTURED' : 'CAPTURED';
+  if (cancelled > 0) return 'CANCELLED';
+  return 'AUTHORIZED';
 }

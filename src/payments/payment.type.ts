@@ -4,7 +4,7 @@ import { Money } from '../graphql/money.type';
 import { globalId, Node } from '../graphql/node.type';
 import { PageInfo } from '../graphql/page-info.type';
 import type { PaymentEventRecord, PaymentRecord } from './payment-record';
-import { availableActions, capturable, captureDeadline, refundable } from './payment-rules';
+import { availableActions, capturable, captureDeadline, paymentStatus, refundable } from './payment-rules';
 
 export enum PaymentState {
   CREATED = 'CREATED',
@@ -16,6 +16,23 @@ export enum PaymentState {
 registerEnumType(PaymentState, {
   name: 'PaymentState',
   description: 'Vipps payment state. Captures, refunds and cancels change `aggregate`, not the state.',
+});
+
+export enum PaymentStatus {
+  CREATED = 'CREATED',
+  AUTHORIZED = 'AUTHORIZED',
+  PARTIALLY_CAPTURED = 'PARTIALLY_CAPTURED',
+  CAPTURED = 'CAPTURED',
+  PARTIALLY_REFUNDED = 'PARTIALLY_REFUNDED',
+  REFUNDED = 'REFUNDED',
+  CANCELLED = 'CANCELLED',
+  ABORTED = 'ABORTED',
+  EXPIRED = 'EXPIRED',
+  TERMINATED = 'TERMINATED',
+}
+registerEnumType(PaymentStatus, {
+  name: 'PaymentStatus',
+  description: "The payment's outcome in one word, from `state` and `aggregate`: a cancelled reservation reads CANCELLED, where Vipps' state stays AUTHORIZED.",
 });
 
 export enum PaymentAction {
@@ -94,6 +111,8 @@ export class Payment extends Node {
   @Field({ description: 'The merchant’s reference, unique per merchant.' }) reference!: string;
   @Field(() => String, { nullable: true }) pspReference!: string | null;
   @Field(() => PaymentState) state!: PaymentState;
+  @Field(() => PaymentStatus, { description: 'The outcome in one word, for people and frontends (derived from state and aggregate).' })
+  status!: PaymentStatus;
   @Field(() => Money) amount!: Money;
   @Field(() => PaymentAggregate) aggregate!: PaymentAggregate;
   @Field(() => Money, { description: 'Reserved money that can still be captured.' }) capturable!: Money;
@@ -116,6 +135,7 @@ export class Payment extends Node {
       reference: p.reference,
       pspReference: p.pspReference,
       state: p.state as PaymentState,
+      status: paymentStatus(p) as PaymentStatus,
       amount: money(p.amount.value),
       aggregate: Object.assign(new PaymentAggregate(), {
         authorized: money(p.aggregate.authorized),

@@ -1,5 +1,5 @@
 import type { PaymentRecord } from '../../../src/payments/payment-record';
-import { availableActions, capturable, captureDeadline, refundable } from '../../../src/payments/payment-rules';
+import { availableActions, capturable, captureDeadline, paymentStatus, refundable } from '../../../src/payments/payment-rules';
 
 function payment(over: Partial<Omit<PaymentRecord, 'aggregate'>> & { aggregate?: Partial<PaymentRecord['aggregate']> } = {}): PaymentRecord {
   return {
@@ -51,5 +51,23 @@ describe('payment rules (docs/vipps.md §8)', () => {
   it('offers neither capture nor cancel once the reservation has expired', () => {
     const p = payment({ captureGuaranteedUntil: '2026-01-08T00:00:00.000Z' });
     expect(availableActions(p, new Date('2026-01-09T00:00:00Z'))).toEqual([]);
+  });
+});
+
+describe('payment status in one word', () => {
+  test.each([
+    ['created', payment({ state: 'CREATED', authorizedAt: null, aggregate: { authorized: 0 } }), 'CREATED'],
+    ['authorized, nothing moved', payment(), 'AUTHORIZED'],
+    ['partly captured', payment({ aggregate: { captured: 25000 } }), 'PARTIALLY_CAPTURED'],
+    ['fully captured', payment({ aggregate: { captured: 100000 } }), 'CAPTURED'],
+    ['captured then rest released', payment({ aggregate: { captured: 25000, cancelled: 75000 } }), 'CAPTURED'],
+    ['partly refunded', payment({ aggregate: { captured: 100000, refunded: 40000 } }), 'PARTIALLY_REFUNDED'],
+    ['all captured money refunded', payment({ aggregate: { captured: 25000, refunded: 25000 } }), 'REFUNDED'],
+    ['a cancelled AUTHORIZED payment', payment({ aggregate: { cancelled: 100000 } }), 'CANCELLED'],
+    ['aborted', payment({ state: 'ABORTED', authorizedAt: null, aggregate: { authorized: 0 } }), 'ABORTED'],
+    ['expired', payment({ state: 'EXPIRED', authorizedAt: null, aggregate: { authorized: 0 } }), 'EXPIRED'],
+    ['terminated', payment({ state: 'TERMINATED', authorizedAt: null, aggregate: { authorized: 0, cancelled: 100000 } }), 'TERMINATED'],
+  ])('%s', (_name, p, status) => {
+    expect(paymentStatus(p)).toBe(status);
   });
 });
