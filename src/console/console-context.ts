@@ -5,7 +5,7 @@ import type { ConsoleSession } from './console-session';
 import type { View } from './console-layout';
 
 /** The services the console uses (not the whole bag). */
-export type ConsoleServices = Pick<Services, 'config' | 'log' | 'authenticator' | 'audit' | 'paymentReader' | 'payments' | 'recurringReader' | 'recurringRegistry' | 'agreements' | 'charges' | 'reservations'>;
+export type ConsoleServices = Pick<Services, 'config' | 'log' | 'authenticator' | 'audit' | 'paymentReader' | 'paymentRegistry' | 'payments' | 'recurringReader' | 'recurringRegistry' | 'agreements' | 'charges' | 'reservations'>;
 
 /** The signed-in key as configured now: a key removed from API_KEYS ends its sessions. */
 export interface ConsoleKey {

@@ -45,7 +45,7 @@ export function layout(v: View, title: string, main: string): string {
   const other: Lang = v.lang === 'en' ? 'nb' : 'en';
   const switchLink = `<a href="${e(`${v.here}${v.here.includes('?') ? '&' : '?'}lang=${other}`)}" lang="${other}" hreflang="${other}">${e(t.otherLanguage)}</a>`;
   const nav = session
-    ? `<nav aria-label="${e(t.navLabel)}"><ul><li><a href="/console">${e(t.find)}</a></li><li><a href="/console/expiring">${e(t.expiring)}</a></li><li><a href="/console/failed-charges">${e(t.failedCharges)}</a></li></ul></nav>
+    ? `<nav aria-label="${e(t.navLabel)}"><ul><li><a href="/console">${e(t.find)}</a></li><li><a href="/console/payments">${e(t.payments)}</a></li><li><a href="/console/expiring">${e(t.expiring)}</a></li><li><a href="/console/failed-charges">${e(t.failedCharges)}</a></li></ul></nav>
 <span>${e(t.signedInAs)} <strong id="staff">${e(session.staff)}</strong> (${e(session.keyId)})</span>
 <form method="post" action="/console/sign-out">${csrfField(v)}<button type="submit">${e(t.signOut)}</button></form>`
     : '';

@@ -89,7 +89,7 @@ ${d.done ? notice(t.done[d.done] ?? '') : ''}${d.refusal ? problem(t.refused, d.
 <dt>${e(t.captured)}</dt><dd id="captured">${money(p.aggregate.captured)}</dd>
 <dt>${e(t.refunded)}</dt><dd id="refunded">${money(p.aggregate.refunded)}</dd>
 <dt>${e(t.cancelled)}</dt><dd id="cancelled">${money(p.aggregate.cancelled)}</dd>
-<dt>${e(t.captureDeadline)}</dt><dd id="deadline">${timeLeft(v, captureDeadline(p), d.now ?? new Date())}</dd>
+<dt>${e(t.captureDeadline)}</dt><dd id="deadline">${timeLeft(v, capturable(p) > 0 ? captureDeadline(p) : null, d.now ?? new Date())}</dd>
 <dt>${e(t.description)}</dt><dd>${e(p.description ?? '')}</dd>
 <dt>${e(t.pspReference)}</dt><dd>${e(p.pspReference ?? '')}</dd>
 <dt>${e(t.merchant)}</dt><dd>${e(p.merchantSerialNumber)}</dd>

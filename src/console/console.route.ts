@@ -12,6 +12,7 @@ import { agreementPath } from './console-agreement.render';
 import { paymentPath } from './console-payment.render';
 import { renderExpiring, renderFailedCharges, renderHome, renderProblemPage, renderSignIn } from './console-pages.render';
 import { paymentRoute } from './console-payments';
+import { paymentList } from './console-payment-list';
 import { csrfMatches, ConsoleSessions } from './console-session';
 import { chosenLang } from './console-text';
 
@@ -121,6 +122,7 @@ export function createSupportConsole(services: ConsoleServices, redis: Redis): S
     if (get && first === 'find' && rest.length === 0) return find(r);
     if (get && first === 'expiring' && rest.length === 0) return expiring(r);
     if (get && first === 'failed-charges' && rest.length === 0) return failedCharges(r);
+    if (get && first === 'payments' && rest.length === 0) return paymentList(services, r);
     if (first === 'payments') return paymentRoute(services, r);
     if (first === 'agreements') return agreementRoute(services, r);
     return sendPage(r.res, 404, renderProblemPage(r.v, r.v.t.pageNotFound, r.v.t.pageNotFoundText));

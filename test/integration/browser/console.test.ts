@@ -310,6 +310,32 @@ describe('the support console', () => {
     await context.close();
   });
 
+  it('lists payments newest first, filtered by exact amount and creation date', async () => {
+    const older = await authorizedPayment(api, 43210);
+    const newer = await authorizedPayment(api, 43210);
+    const other = await authorizedPayment(api, 1234);
+    const { context, page } = await newConsoleContext(browser);
+    await signIn(page, api.url, 'dev', STAFF);
+    await page.getByRole('link', { name: 'Payments' }).click();
+    await page.getByLabel('Amount (exact, e.g. 150.50)').fill('432,10');
+    await page.getByRole('button', { name: 'Show' }).click();
+    const listed = await page.locator('#payments tbody a').allTextContents();
+    expect(listed.slice(0, 2)).toEqual([newer, older]);
+    expect(listed).not.toContain(other);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    await page.goto(`${api.url}/console/payments?amount=12.34&from=${today}&to=${today}`);
+    expect(await page.locator('#payments tbody a').allTextContents()).toEqual([other]);
+    await page.goto(`${api.url}/console/payments?from=${tomorrow}`);
+    expect(await page.locator('#payments').textContent()).toBe('No payment matches.');
+    const bad = await page.goto(`${api.url}/console/payments?from=25.11.2026`);
+    expect(bad?.status()).toBe(400);
+    expect(await page.locator('#problem').textContent()).toContain('Write dates like 2026-11-25.');
+    await context.close();
+  });
+
   // Last: it moves the simulator's clock, which the capture deadlines above are counted from.
   it('lists failed charges with the reason Vipps gave, linked to the charge', async () => {
     const agreement = await activeAgreement(api);
