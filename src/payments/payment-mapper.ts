@@ -42,6 +42,7 @@ export function fromVipps(msn: string, v: GetPaymentResponse, known: PaymentMeta
     createdAt: known?.createdAt ?? now.toISOString(),
     updatedAt: now.toISOString(),
     authorizedAt: known?.authorizedAt ?? null,
+    capturedAt: known?.capturedAt ?? null,
     captureGuaranteedUntil: extra.captureGuaranteedUntil ?? null,
   };
   if (known && known.state === next.state) next.updatedAt = known.updatedAt;
@@ -63,6 +64,15 @@ export function toEventRecord(e: PaymentEvent): PaymentEventRecord {
     idempotencyKey: e.idempotencyKey ?? null,
     success: e.success,
   };
+}
+
+/**
+ * When money was first captured, from the event log. The first capture, not the last: Vipps'
+ * ePayment FAQ counts the 365 days from the reservation and its Recurring docs from the capture
+ * (REFERENCE.md), so the earliest capture is the reading Vipps refuses least often.
+ */
+export function firstCapturedAt(events: readonly PaymentEventRecord[]): string | null {
+  return events.find((e) => e.name === 'CAPTURED' && e.success)?.timestamp ?? null;
 }
 
 /** When the payment was authorized, from its event log. */

@@ -3,7 +3,7 @@ import type { Logger } from '../log/logger';
 import type { EpaymentClient } from '../vipps/epayment-client';
 import { VippsNotFoundError } from '../vipps/errors';
 import type { PaymentCache } from './payment-cache';
-import { authorizedAt, fromVipps, toEventRecord } from './payment-mapper';
+import { authorizedAt, firstCapturedAt, fromVipps, toEventRecord } from './payment-mapper';
 import type { PaymentEventRecord, PaymentRecord } from './payment-record';
 import type { PaymentRegistry } from './payment-registry';
 import type { PaymentStore } from './payment-store';
@@ -85,9 +85,12 @@ export class PaymentReader {
     const known = await meta;
     let record = fromVipps(msn, response, known, new Date());
     let events: PaymentEventRecord[] | null = null;
-    if (record.state === 'AUTHORIZED' && !record.authorizedAt && !record.captureGuaranteedUntil) {
+    const needsAuthorizedAt = record.state === 'AUTHORIZED' && !record.authorizedAt && !record.captureGuaranteedUntil;
+    // Read once per payment: the registry keeps it, and the first capture never changes.
+    const needsCapturedAt = record.aggregate.captured > 0 && !record.capturedAt;
+    if (needsAuthorizedAt || needsCapturedAt) {
       events = (await this.vipps.getPaymentEvents(msn, reference)).map(toEventRecord);
-      record = { ...record, authorizedAt: authorizedAt(events) };
+      record = { ...record, authorizedAt: record.authorizedAt ?? authorizedAt(events), capturedAt: firstCapturedAt(events) };
     }
     await this.store.store(record);
     if (events) await this.cache.putEvents(record, events);

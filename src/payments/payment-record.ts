@@ -35,6 +35,8 @@ export interface PaymentRecord {
   /** When the AUTHORIZED event happened, from the event log. */
   authorizedAt: string | null;
   captureGuaranteedUntil: string | null;
+  /** When money was first captured, from the event log; the 365-day refund window counts from it. Unknown until read. */
+  capturedAt?: string | null;
 }
 
 export const EVENT_NAMES = ['CREATED', 'ABORTED', 'EXPIRED', 'CANCELLED', 'CAPTURED', 'REFUNDED', 'AUTHORIZED', 'TERMINATED'] as const;

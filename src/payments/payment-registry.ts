@@ -17,6 +17,7 @@ export interface PaymentMeta {
   userFlow: UserFlow | null;
   redirectUrl: string | null;
   authorizedAt: string | null;
+  capturedAt: string | null;
 }
 
 export interface RegistryPage {
@@ -110,6 +111,7 @@ export class PaymentRegistry {
       userFlow: p.userFlow ?? '',
       redirectUrl: p.redirectUrl ?? '',
       authorizedAt: p.authorizedAt ?? '',
+      capturedAt: p.capturedAt ?? '',
       version: progressVersion(p),
     };
     const args = [p.reference, String(Date.parse(p.createdAt)), p.state, this.keys.paymentStateIndex(msn, ''), String(progressRank(p))];
@@ -152,6 +154,7 @@ export class PaymentRegistry {
       userFlow: orNull(hash.userFlow) as UserFlow | null,
       redirectUrl: orNull(hash.redirectUrl),
       authorizedAt: orNull(hash.authorizedAt),
+      capturedAt: orNull(hash.capturedAt),
     };
   }
 

@@ -8,6 +8,8 @@ import type { PaymentRecord } from './payment-record';
 const DAY_MS = 86_400_000;
 /** Reservation lifetime per market when Vipps reports no `captureGuaranteedUntil` (docs/vipps.md §9). */
 const CAPTURE_WINDOW_DAYS = { NOK: 180, DKK: 14, EUR: 14 } as const;
+/** Vipps refuses a refund (6220) this long after the capture (docs/vipps.md §9). */
+const REFUND_WINDOW_DAYS = 365;
 
 export type PaymentAction = 'CAPTURE' | 'REFUND' | 'CANCEL';
 
@@ -43,12 +45,18 @@ export function captureDeadline(p: PaymentRecord): Date | null {
   return new Date(Date.parse(p.authorizedAt) + CAPTURE_WINDOW_DAYS[p.amount.currency] * DAY_MS);
 }
 
+/** When refunds end: 365 days after the first capture; null while the capture time is unknown. */
+export function refundDeadline(p: PaymentRecord): Date | null {
+  return p.capturedAt ? new Date(Date.parse(p.capturedAt) + REFUND_WINDOW_DAYS * DAY_MS) : null;
+}
+
 export function availableActions(p: PaymentRecord, now: Date = new Date()): PaymentAction[] {
   const actions: PaymentAction[] = [];
   const deadline = captureDeadline(p);
   const open = deadline === null || deadline.getTime() > now.getTime();
   if (capturable(p) > 0 && open) actions.push('CAPTURE');
-  if (refundable(p) > 0) actions.push('REFUND');
+  const refundDue = refundDeadline(p);
+  if (refundable(p) > 0 && (refundDue === null || refundDue.getTime() > now.getTime())) actions.push('REFUND');
   if (p.state === 'CREATED' || (capturable(p) > 0 && open)) actions.push('CANCEL');
   return actions;
 }

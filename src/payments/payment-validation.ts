@@ -1,7 +1,7 @@
 import { ErrorCode, userError } from '../common/error-code';
 import { formatMoney, MAX_PAYMENT_AMOUNT, minimumAmount, type Currency } from '../common/money';
 import { captureTooHigh, refundTooHigh } from './payment-errors';
-import { capturable, refundable } from './payment-rules';
+import { capturable, refundable, refundDeadline } from './payment-rules';
 import type { PaymentRecord, UserFlow } from './payment-record';
 
 /**
@@ -125,7 +125,7 @@ export function checkCapture(p: PaymentRecord, requested: RequestedAmount | null
 }
 
 /** Refund `amount` (or all that is refundable when null); returns the amount to send. */
-export function checkRefund(p: PaymentRecord, requested: RequestedAmount | null): number {
+export function checkRefund(p: PaymentRecord, requested: RequestedAmount | null, now: Date = new Date()): number {
   const field = ['input', 'amount'];
   const amount = requested?.value ?? null;
   if (p.aggregate.captured === 0) {
@@ -133,6 +133,14 @@ export function checkRefund(p: PaymentRecord, requested: RequestedAmount | null)
   }
   const left = refundable(p);
   if (left === 0) throw userError(ErrorCode.ALREADY_REFUNDED, `Payment ${p.reference} is already fully refunded.`, field);
+  const deadline = refundDeadline(p);
+  if (deadline && deadline.getTime() <= now.getTime()) {
+    throw userError(
+      ErrorCode.REFUND_PERIOD_EXPIRED,
+      `It is too late to refund payment ${p.reference}: Vipps allows refunds for 365 days after the capture, and it was captured on ${p.capturedAt?.slice(0, 10)}.`,
+      ['input', 'reference'],
+    );
+  }
   if (amount === null) return left;
   checkCurrency(p, requested);
   checkAmount(amount, p.amount.currency, field);

@@ -48,6 +48,12 @@ describe('payment rules (docs/vipps.md §8)', () => {
     expect(captureDeadline(payment({ amount: { value: 100000, currency: 'DKK' } }))?.toISOString()).toBe('2026-01-15T00:01:00.000Z');
   });
 
+  it('stops offering a refund 365 days after the first capture', () => {
+    const p = payment({ capturedAt: '2025-01-01T00:00:00.000Z', captureGuaranteedUntil: '2025-01-08T00:00:00.000Z', aggregate: { captured: 100000 } });
+    expect(availableActions(p, new Date('2025-12-31T00:00:00Z'))).toEqual(['REFUND']);
+    expect(availableActions(p, new Date('2026-01-01T00:00:00Z'))).toEqual([]);
+  });
+
   it('offers neither capture nor cancel once the reservation has expired', () => {
     const p = payment({ captureGuaranteedUntil: '2026-01-08T00:00:00.000Z' });
     expect(availableActions(p, new Date('2026-01-09T00:00:00Z'))).toEqual([]);

@@ -101,6 +101,7 @@ describe('money checks on a payment', () => {
     ['refund before capture', () => checkRefund(authorized(), null), ErrorCode.REFUND_BEFORE_CAPTURE],
     ['refund above captured', () => checkRefund(authorized({ captured: 10000 }), nok(10001)), ErrorCode.REFUND_AMOUNT_TOO_HIGH],
     ['refund after full refund', () => checkRefund(authorized({ captured: 10000, refunded: 10000 }), null), ErrorCode.ALREADY_REFUNDED],
+    ['refund 366 days after the capture', () => checkRefund({ ...authorized({ captured: 10000 }), capturedAt: '2025-01-01T00:00:00.000Z' }, null, new Date('2026-01-02T00:00:00Z')), ErrorCode.REFUND_PERIOD_EXPIRED],
     ['cancel a fully captured payment', () => checkCancel(authorized({ captured: 100000 }), false), ErrorCode.ALREADY_CAPTURED],
     ['cancel twice', () => checkCancel(authorized({ captured: 1000, cancelled: 99000 }), false), ErrorCode.ALREADY_CANCELLED],
     ['cancel only-if-not-approved on an approved payment', () => checkCancel(authorized(), true), ErrorCode.ALREADY_AUTHORIZED],
@@ -108,4 +109,9 @@ describe('money checks on a payment', () => {
   ])('%s', (_name, run, expected) => {
     expect(codeOf(run)).toBe(expected);
   });
+});
+
+it('allows a refund 364 days after the capture', () => {
+  const p = { ...authorized({ captured: 10000 }), capturedAt: '2025-01-01T00:00:00.000Z' };
+  expect(checkRefund(p, null, new Date('2025-12-31T00:00:00Z'))).toBe(10000);
 });
