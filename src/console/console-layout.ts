@@ -26,6 +26,7 @@ table{border-collapse:collapse;width:100%;background:#fff;margin:.5rem 0}th,td{t
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem;background:#fff;padding:1rem;border:1px solid #ccc}dt{font-weight:600}dd{margin:0}
 form.action{background:#fff;border:1px solid #ccc;padding:1rem;margin:.75rem 0}
 label{display:block;font-weight:600;margin-top:.5rem}input[type=text],input[type=password],textarea{font:inherit;padding:.4rem;width:100%;max-width:30rem;box-sizing:border-box;border:1px solid #555}
+form.action button{display:block}
 button{font:inherit;margin-top:.75rem;padding:.45rem 1rem;border:2px solid #1a1a1a;background:#fff;cursor:pointer;border-radius:.3rem}
 button.primary{background:#1a1a1a;color:#fff}button.danger{background:#b00020;border-color:#b00020;color:#fff}
 :focus-visible{outline:3px solid #0b57d0;outline-offset:2px}

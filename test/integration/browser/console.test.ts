@@ -62,10 +62,21 @@ describe('the support console', () => {
     expect(ttl).toBeGreaterThan(1790);
     expect(ttl).toBeLessThanOrEqual(1800);
     expect(JSON.parse((await api.redis.get(sessionKey)) ?? '{}')).toEqual({ keyId: 'dev', staff: STAFF, csrf: expect.any(String) });
+    // Each request renews the idle timeout; once it passes, the console asks to sign in again.
+    await api.redis.expire(sessionKey, 60);
+    await page.goto(`${api.url}/console/expiring`);
+    expect(await api.redis.ttl(sessionKey)).toBeGreaterThan(1790);
+    await api.redis.del(sessionKey); // as the idle timeout would
+    const ended = await page.goto(`${api.url}/console/expiring`);
+    expect(ended?.status()).toBe(401);
+    expect(await page.locator('#problem').textContent()).toContain('Your session has ended. Sign in again.');
+    await signIn(page, api.url, 'dev', STAFF);
+    const [renewed] = await context.cookies();
+    const renewedKey = redisKeys(api.config.redis.prefix).consoleSession(createHash('sha256').update(renewed?.value ?? '').digest('hex'));
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     expect(await page.locator('#notice').textContent()).toBe('You are signed out.');
-    expect(await api.redis.exists(sessionKey)).toBe(0);
+    expect(await api.redis.exists(renewedKey)).toBe(0);
     expect(await context.cookies()).toEqual([]);
     await context.close();
   });
