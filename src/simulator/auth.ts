@@ -60,7 +60,8 @@ export class TokenAuthority {
   authenticate(route: Route, req: Pick<SimRequest, 'headers'>): MerchantConfig {
     const keyMerchant = this.merchantForKey(header(req, 'ocp-apim-subscription-key'));
     const authorization = header(req, 'authorization');
-    const match = authorization?.match(/^Bearer (\S+)$/);
+    // The scheme is case-insensitive (RFC 9110 §11.1): Vipps' Recurring collection sends `bearer`.
+    const match = authorization?.match(/^Bearer (\S+)$/i);
     const issued = match ? this.tokens.get(match[1] as string) : undefined;
     if (!issued || issued.expiresAtMs <= Date.now()) {
       throw gatewayProblem(401, 'Access denied due to invalid or expired access token.');

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { MerchantConfig } from '../config/config';
+import type { BodyTypes } from './json-coercion';
 
 export interface SimRequest {
   method: string;
@@ -31,6 +32,8 @@ export interface Route {
   auth: 'token' | 'none';
   /** Which API the route belongs to, so auth failures use that API's error shape. */
   api: 'epayment' | 'recurring' | 'webhooks' | 'order-management' | 'token' | 'control';
+  /** Body fields read leniently, as Vipps does (json-coercion.ts). */
+  bodyTypes?: BodyTypes;
   handler: Handler;
 }
 

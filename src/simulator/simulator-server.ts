@@ -11,6 +11,7 @@ import { receiptsModule } from './order-management/receipts.module';
 import { gatewayProblem, recurringProblem, SimProblem } from './problems';
 import { recurringModule } from './recurring/recurring.module';
 import { webhooksModule } from './webhooks/webhooks.module';
+import { coerceBody, parseJsonKeepingNumberText } from './json-coercion';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const TICK_MS = 500;
@@ -73,7 +74,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
         query: url.searchParams,
         headers: req.headers,
         rawBody,
-        body: parseJson(rawBody, api),
+        body: coerceBody(parseJson(rawBody, api), route.bodyTypes),
         merchant: merchant as MerchantConfig,
       };
       return { route, path: url.pathname, response: await route.handler(simReq) };
@@ -161,7 +162,7 @@ function readBody(req: IncomingMessage, api: Route['api']): Promise<string> {
 function parseJson(raw: string, api: Route['api']): unknown {
   if (raw.trim() === '') return undefined;
   try {
-    return JSON.parse(raw);
+    return parseJsonKeepingNumberText(raw);
   } catch {
     if (api === 'recurring') throw recurringProblem(400, 'invalid-json', 'Bad Request', 'The request body is not valid JSON.');
     throw problemFor(api, 400, 'Bad Request', 'The request body is not valid JSON.');

@@ -6,11 +6,13 @@ import { validateIdempotencyKey } from './epayment-request-checks';
 export type EpaymentOperation = 'create' | 'capture' | 'refund' | 'cancel';
 
 /**
- * Runs one ePayment write under its Idempotency-Key (docs/vipps.md §6). The key space is the MSN
- * (prefixed `epayment:` so a Recurring key of the same MSN never collides). Errors thrown by
- * `act` become the stored outcome, so a 4xx is sticky. Reusing a key for a different request is
- * 409: 4010 for capture and 4150 for refund when the key was a capture/refund of the same
- * payment with another body, otherwise 4020 "key already exists".
+ * Runs one ePayment write under its Idempotency-Key (docs/vipps.md §6). Keys are scoped per
+ * merchant and operation (create, capture, refund, cancel): Vipps' own Postman collection sends
+ * the create's key again on the capture, refund and cancel of that payment, and Vipps accepts
+ * it. Errors thrown by `act` become the stored outcome, so a 4xx is sticky. Reusing a key for a
+ * different request of the same operation is 409: 4010 for capture and 4150 for refund when the
+ * key was a capture/refund of the same payment with another body, otherwise 4020 "key already
+ * exists" (e.g. one capture key for two payments).
  */
 export function answerIdempotently(
   store: IdempotencyStore,
@@ -24,7 +26,7 @@ export function answerIdempotently(
   const name = reference === undefined ? operation : `${operation}:${reference}`;
   const path = reference === undefined ? '/epayment/v1/payments' : `/epayment/v1/payments/${reference}/${operation}`;
   return store.once({
-    scope: `epayment:${req.merchant.msn}`,
+    scope: `epayment:${req.merchant.msn}:${operation}`,
     key,
     operation: name,
     fingerprint: fingerprint('POST', path, req.body),

@@ -6,6 +6,7 @@ import { answerIdempotently, type EpaymentOperation } from './epayment-idempoten
 import type { EpaymentSimulation } from './epayment-simulation';
 import { validateCancel, validateCreatePayment, validateForceApprove, validateModification } from './epayment-request-checks';
 import { eventBody, modificationBody, paymentBody } from './payment-view';
+import { CREATE_PAYMENT_TYPES, FORCE_APPROVE_TYPES } from './epayment-body-types';
 
 /** The ePayment v1 endpoints (docs/vipps.md §7), including the test-only force approve. */
 export function epaymentRoutes(ctx: SimContext, service: EpaymentSimulation): Route[] {
@@ -77,7 +78,7 @@ export function epaymentRoutes(ctx: SimContext, service: EpaymentSimulation): Ro
   };
 
   return [
-    route('POST', '/payments', create),
+    { ...route('POST', '/payments', create), bodyTypes: CREATE_PAYMENT_TYPES },
     route('GET', '/payments/:reference', (req) => ({
       status: 200,
       body: paymentBody(service.find(req.merchant.msn, req.params.reference as string)),
@@ -89,7 +90,7 @@ export function epaymentRoutes(ctx: SimContext, service: EpaymentSimulation): Ro
     route('POST', '/payments/:reference/capture', modification('capture', (p, req, key) => capture(p, validateModification(req.body), service.op(key)))),
     route('POST', '/payments/:reference/refund', modification('refund', (p, req, key) => refund(p, validateModification(req.body), service.op(key)))),
     route('POST', '/payments/:reference/cancel', modification('cancel', (p, req, key) => cancel(p, validateCancel(req.body), service.op(key)))),
-    route('POST', '/test/payments/:reference/approve', forceApprove),
+    { ...route('POST', '/test/payments/:reference/approve', forceApprove), bodyTypes: FORCE_APPROVE_TYPES },
   ];
 }
 

@@ -4,6 +4,7 @@ import { idempotent, ownedAgreement } from './recurring-http';
 import { agreementBody } from './recurring-render';
 import type { RecurringService } from './recurring-service';
 import { validateAccept, validateDraft, validateListAgreements, validatePatch } from './recurring-request-checks';
+import { DRAFT_AGREEMENT_TYPES } from './recurring-body-types';
 
 /** `/recurring/v3/agreements…` (docs/vipps.md §10, §10.1–10.3, §14 force accept). */
 export function agreementRoutes(ctx: SimContext, service: RecurringService): Route[] {
@@ -12,6 +13,7 @@ export function agreementRoutes(ctx: SimContext, service: RecurringService): Rou
     path: `/recurring/v3/agreements${path}`,
     auth: 'token',
     api: 'recurring',
+    ...(method === 'POST' && path === '' ? { bodyTypes: DRAFT_AGREEMENT_TYPES } : {}),
     handler,
   });
 

@@ -80,12 +80,22 @@ describe('ePayment idempotency', () => {
     expect(await snapshot(t, reference)).toEqual(before);
   });
 
-  test('a key used for a capture and then for a cancel → 409 4020', async () => {
+  test("keys are per operation: the create's key again on capture, refund and cancel is accepted, as Vipps' Postman collection does", async () => {
     const reference = await authorized(t);
-    await modify(t, reference, 'capture', 100, `k-${reference}`);
-    const res = await cancel(t, reference, `k-${reference}`);
+    const key = `create-${reference}`;
+    expect((await modify(t, reference, 'capture', 300, key)).status).toBe(200);
+    expect((await modify(t, reference, 'refund', 100, key)).status).toBe(200);
+    expect((await cancel(t, reference, key)).status).toBe(200);
+    expect(eventNames(await events(reference))).toEqual(['CREATED', 'AUTHORIZED', 'CAPTURED', 'REFUNDED', 'CANCELLED']);
+  });
+
+  test("a capture key used again for another payment's capture → 409 4020", async () => {
+    const first = await authorized(t);
+    const second = await authorized(t);
+    await modify(t, first, 'capture', 100, `k-${first}`);
+    const res = await modify(t, second, 'capture', 100, `k-${first}`);
     expect([res.status, errorCode(res)]).toEqual([409, '4020']);
-    expect((await t.call('GET', `${PAYMENTS}/${reference}`)).body.aggregate.cancelledAmount.value).toBe(0);
+    expect((await t.call('GET', `${PAYMENTS}/${second}`)).body.aggregate.capturedAmount.value).toBe(0);
   });
 
   test('a 4xx is sticky: the retry is not executed even when it would now succeed', async () => {

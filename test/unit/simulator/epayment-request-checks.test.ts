@@ -149,6 +149,11 @@ describe('other request validation', () => {
     expect(problemOf(() => validateForceApprove({}))).toEqual({ status: 400, field: 'customer' });
   });
 
+  test("force approve with a customer ignores the token: Vipps' ePayment collection sends an unfilled one", () => {
+    const body = { customer: { phoneNumber: '4791234567' }, token: '<This value will be overwritten on each initiate payment in eCommerce API.>' };
+    expect(validateForceApprove(body)).toEqual({ phoneNumber: '4791234567' });
+  });
+
   test('Idempotency-Key: required, at most 50 characters', () => {
     expect(validateIdempotencyKey('k'.repeat(50))).toBe('k'.repeat(50));
     expect(problemOf(() => validateIdempotencyKey(undefined))).toEqual({ status: 400, code: '4140' });
