@@ -39,7 +39,8 @@ const BY_CODE: Record<string, [ErrorCode, Explain]> = {
   '4130': [ErrorCode.INVALID_INPUT, () => 'A metadata value is longer than 500 characters.'],
   '4140': [ErrorCode.INVALID_INPUT, () => 'Vipps is missing a required value in the request.'],
   '4150': [ErrorCode.REFERENCE_ALREADY_EXISTS, (p, c) => `A payment with ${named(p?.reference ?? c.reference)} already exists. Use a new reference.`],
-  '4160': [ErrorCode.INVALID_INPUT, () => 'This payment method cannot be used here.'],
+  // Our own checks refuse CARD outside WEB_REDIRECT, so a 4160 left means the merchant may not take cards.
+  '4160': [ErrorCode.FEATURE_NOT_ENABLED, () => 'Vipps refused the payment method: this merchant may not take card payments. Use WALLET, or ask Vipps to enable cards.'],
   '5010': [ErrorCode.FEATURE_NOT_ENABLED, () => 'Blocking payment sources is only available in Denmark and Finland.'],
   '5020': [ErrorCode.FEATURE_NOT_ENABLED, () => 'Express checkout is not enabled for this merchant.'],
   '5030': [ErrorCode.FEATURE_NOT_ENABLED, () => 'This merchant may not ask for that customer information.'],
@@ -86,7 +87,7 @@ export function explainVippsFailure(failure: VippsFailure, payment?: PaymentReco
     return { code: ErrorCode.IDEMPOTENCY_CONFLICT, message: 'This idempotency key was already used for a refund with a different amount. Use a new key for a new refund.', ...extra };
   }
   const known = failure.code ? BY_CODE[failure.code] : undefined;
-  const field = failure.code === '4150' ? { field: ['input', 'reference'] } : {};
+  const field = failure.code === '4150' ? { field: ['input', 'reference'] } : failure.code === '4160' ? { field: ['input', 'paymentMethod'] } : {};
   if (known) return { code: known[0], message: known[1](payment, context), ...field, ...extra };
   if (failure.code && /^100\d\d$/.test(failure.code)) {
     return { code: ErrorCode.TEST_ENVIRONMENT_ERROR, message: `The Vipps test environment refused the request (code ${failure.code}).`, ...extra };

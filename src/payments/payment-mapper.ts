@@ -44,6 +44,8 @@ export function fromVipps(msn: string, v: GetPaymentResponse, known: PaymentMeta
     authorizedAt: known?.authorizedAt ?? null,
     capturedAt: known?.capturedAt ?? null,
     captureGuaranteedUntil: extra.captureGuaranteedUntil ?? null,
+    paymentMethod: (v.paymentMethod?.type as PaymentRecord['paymentMethod']) ?? null,
+    metadata: v.metadata ?? null,
   };
   if (known && known.state === next.state) next.updatedAt = known.updatedAt;
   return next;

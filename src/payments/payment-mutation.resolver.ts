@@ -27,6 +27,10 @@ export class PaymentMutationResolver {
         receipt: input.receipt ? toReceipt(input.receipt) : null,
         customerInteraction: input.customerPresent ? 'CUSTOMER_PRESENT' : 'CUSTOMER_NOT_PRESENT',
         appendStatusToken: input.appendStatusToken ?? false,
+        paymentMethod: input.paymentMethod ?? 'WALLET',
+        metadata: input.metadata ?? null,
+        minimumUserAge: input.minimumUserAge ?? null,
+        qrFormat: input.qrFormat ? { format: input.qrFormat.format, size: input.qrFormat.size ?? null } : null,
       }),
     );
     const payload = await paymentPayload(ctx, outcome);

@@ -5,6 +5,9 @@ export type PaymentState = (typeof PAYMENT_STATES)[number];
 /** States after which Vipps never changes `state` again (money can still move while AUTHORIZED). */
 export const FINAL_STATES: ReadonlySet<PaymentState> = new Set(['ABORTED', 'EXPIRED', 'TERMINATED']);
 
+export const PAYMENT_METHODS = ['WALLET', 'CARD'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
 export const USER_FLOWS = ['WEB_REDIRECT', 'NATIVE_REDIRECT', 'PUSH_MESSAGE', 'QR'] as const;
 export type UserFlow = (typeof USER_FLOWS)[number];
 
@@ -35,6 +38,9 @@ export interface PaymentRecord {
   /** When the AUTHORIZED event happened, from the event log. */
   authorizedAt: string | null;
   captureGuaranteedUntil: string | null;
+  /** As Vipps reports them (absent in records cached before they were kept). */
+  paymentMethod?: PaymentMethod | null;
+  metadata?: Record<string, string> | null;
   /** When money was first captured, from the event log; the 365-day refund window counts from it. Unknown until read. */
   capturedAt?: string | null;
 }

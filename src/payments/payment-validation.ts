@@ -2,7 +2,7 @@ import { ErrorCode, userError } from '../common/error-code';
 import { formatMoney, MAX_PAYMENT_AMOUNT, minimumAmount, type Currency } from '../common/money';
 import { captureTooHigh, refundTooHigh } from './payment-errors';
 import { capturable, refundable, refundDeadline } from './payment-rules';
-import type { PaymentRecord, UserFlow } from './payment-record';
+import type { PaymentMethod, PaymentRecord, UserFlow } from './payment-record';
 
 /**
  * Checks made before anything is sent to Vipps, so a bad request never reaches Vipps and never
@@ -23,6 +23,10 @@ export interface CreatePaymentCheck {
   description?: string | null;
   expiresAt?: Date | null;
   hasReceipt: boolean;
+  paymentMethod?: PaymentMethod | null;
+  metadata?: readonly { key: string; value: string }[] | null;
+  minimumUserAge?: number | null;
+  qrFormat?: { format: string; size?: number | null } | null;
 }
 
 export function checkAmount(value: number, currency: Currency, field: string[]): void {
@@ -67,6 +71,44 @@ export function checkCreatePayment(input: CreatePaymentCheck): void {
     throw userError(ErrorCode.INVALID_INPUT, 'The description must be 3 to 100 characters.', ['input', 'description']);
   }
   if (input.expiresAt != null) checkExpiry(input.expiresAt, input.userFlow, input.hasReceipt);
+  if (input.paymentMethod === 'CARD') checkCard(input.userFlow, input.hasReceipt);
+  if (input.metadata != null) checkMetadata(input.metadata);
+  if (input.minimumUserAge != null && (!Number.isInteger(input.minimumUserAge) || input.minimumUserAge < 1 || input.minimumUserAge > 120)) {
+    throw userError(ErrorCode.INVALID_INPUT, 'The minimum user age must be a whole number of years from 1 to 120.', ['input', 'minimumUserAge']);
+  }
+  if (input.qrFormat != null) checkQrFormat(input.qrFormat, input.userFlow);
+}
+
+/** Vipps: CARD only with WEB_REDIRECT (4160), and receipts only on WALLET payments (docs/vipps.md §7.1). */
+function checkCard(flow: UserFlow, hasReceipt: boolean): void {
+  if (flow !== 'WEB_REDIRECT') {
+    throw userError(ErrorCode.INVALID_INPUT, 'A card payment (paymentMethod CARD) is only possible with userFlow WEB_REDIRECT.', ['input', 'paymentMethod']);
+  }
+  if (hasReceipt) throw userError(ErrorCode.INVALID_INPUT, 'A receipt can only be sent with a WALLET payment, not with CARD.', ['input', 'receipt']);
+}
+
+/** Vipps' metadata limits (codes 4100–4130): the same sentences, before anything is sent. */
+function checkMetadata(entries: readonly { key: string; value: string }[]): void {
+  const field = ['input', 'metadata'];
+  if (entries.length > 5) throw userError(ErrorCode.INVALID_INPUT, 'A payment can carry at most 5 metadata entries.', field);
+  const seen = new Set<string>();
+  for (const { key, value } of entries) {
+    if (key.length === 0 || key.length > 100) throw userError(ErrorCode.INVALID_INPUT, 'A metadata key must be 1 to 100 characters.', field);
+    if (value.length > 500) throw userError(ErrorCode.INVALID_INPUT, `The metadata value of ${key} is longer than 500 characters.`, field);
+    // Vipps treats keys that differ only in case as the same key.
+    if (seen.has(key.toLowerCase())) throw userError(ErrorCode.INVALID_INPUT, `The metadata key ${key} appears twice.`, field);
+    seen.add(key.toLowerCase());
+  }
+}
+
+function checkQrFormat(qr: { format: string; size?: number | null }, flow: UserFlow): void {
+  const field = ['input', 'qrFormat'];
+  if (flow !== 'QR') throw userError(ErrorCode.INVALID_INPUT, 'A QR format can only be given with userFlow QR.', field);
+  if (qr.size == null) return;
+  if (qr.format !== 'IMAGE/PNG') throw userError(ErrorCode.INVALID_INPUT, 'A QR size can only be given for a PNG image.', [...field, 'size']);
+  if (!Number.isInteger(qr.size) || qr.size < 100 || qr.size > 2000) {
+    throw userError(ErrorCode.INVALID_INPUT, 'The QR size must be 100 to 2000 pixels.', [...field, 'size']);
+  }
 }
 
 function checkExpiry(expiresAt: Date, flow: UserFlow, hasReceipt: boolean): void {

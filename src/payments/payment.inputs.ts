@@ -1,7 +1,7 @@
 import { DateTimeResolver } from 'graphql-scalars';
-import { Field, InputType, Int } from 'type-graphql';
+import { Field, InputType, Int, registerEnumType } from 'type-graphql';
 import { Currency, MoneyInput } from '../graphql/money.type';
-import { UserFlow } from './payment.type';
+import { PaymentMethod, UserFlow } from './payment.type';
 
 @InputType({ description: 'One line of an Order Management receipt. Amounts in minor units.' })
 export class ReceiptLineInput {
@@ -23,6 +23,25 @@ export class ReceiptInput {
   @Field(() => Currency) currency!: Currency;
   @Field({ nullable: true }) receiptNumber?: string;
   @Field(() => Int, { nullable: true }) tipAmount?: number;
+}
+
+@InputType({ description: 'One metadata pair: Vipps keeps at most 5, keys 1–100 characters (unique), values up to 500.' })
+export class MetadataEntryInput {
+  @Field() key!: string;
+  @Field() value!: string;
+}
+
+export enum QrImageFormat {
+  IMAGE_SVG = 'IMAGE/SVG+XML',
+  IMAGE_PNG = 'IMAGE/PNG',
+  TEXT_TARGETURL = 'TEXT/TARGETURL',
+}
+registerEnumType(QrImageFormat, { name: 'QrImageFormat', description: 'What the QR flow returns: an SVG image (Vipps\' default), a PNG, or the URL to put in a QR code of your own.' });
+
+@InputType({ description: 'The QR flow\'s image (userFlow QR only).' })
+export class QrFormatInput {
+  @Field(() => QrImageFormat) format!: QrImageFormat;
+  @Field(() => Int, { nullable: true, description: 'Pixels, 100–2000; IMAGE_PNG only (Vipps\' default 1024).' }) size?: number | null;
 }
 
 @InputType()
@@ -54,6 +73,14 @@ export class CreatePaymentInput {
       'Add reference and statusToken as query parameters to returnUrl, so your return page can read this payment with no session (Vipps may open it in any browser). The token reads this one payment and lives 1 hour, or until 1 hour after expiresAt.',
   })
   appendStatusToken?: boolean;
+  @Field(() => PaymentMethod, { nullable: true, defaultValue: PaymentMethod.WALLET, description: 'CARD only with WEB_REDIRECT, and only when Vipps lets the merchant take cards.' })
+  paymentMethod?: PaymentMethod | null;
+  @Field(() => [MetadataEntryInput], { nullable: true, description: 'Up to 5 key-value pairs Vipps keeps with the payment (not shown to the customer).' })
+  metadata?: MetadataEntryInput[] | null;
+  @Field(() => Int, { nullable: true, description: 'Only customers at least this old (years, 1–120) can approve; Vipps refuses the others.' })
+  minimumUserAge?: number | null;
+  @Field(() => QrFormatInput, { nullable: true, description: 'The QR code returned as qrCodeUrl (userFlow QR only; default SVG).' })
+  qrFormat?: QrFormatInput | null;
 }
 
 @InputType()

@@ -14,7 +14,7 @@ import { explainVippsFailure } from './payment-errors';
 import { applyModification } from './payment-mapper';
 import type { PaymentReader } from './payment-reader';
 import type { PaymentStore } from './payment-store';
-import type { PaymentRecord, UserFlow } from './payment-record';
+import type { PaymentMethod, PaymentRecord, UserFlow } from './payment-record';
 import { generatedReference } from './payment-reference';
 import { checkCancel, checkCapture, checkCreatePayment, checkRefund, checkReference, REFERENCE_PATTERN, type RequestedAmount } from './payment-validation';
 
@@ -36,7 +36,10 @@ export interface CreatePaymentCommand {
   description?: string | null;
   expiresAt?: Date | null;
   receipt?: Receipt | null;
-  paymentMethod?: 'WALLET' | 'CARD' | null;
+  paymentMethod?: PaymentMethod | null;
+  metadata?: readonly { key: string; value: string }[] | null;
+  minimumUserAge?: number | null;
+  qrFormat?: { format: 'IMAGE/SVG+XML' | 'IMAGE/PNG' | 'TEXT/TARGETURL'; size?: number | null } | null;
   customerInteraction?: 'CUSTOMER_PRESENT' | 'CUSTOMER_NOT_PRESENT' | null;
   /** Add `reference` and a `statusToken` to the returnUrl, so a return page with no session can read the payment. */
   appendStatusToken?: boolean | null;
@@ -91,6 +94,10 @@ export class PaymentService {
         description: cmd.description,
         expiresAt: cmd.expiresAt,
         hasReceipt: Boolean(cmd.receipt),
+        paymentMethod: cmd.paymentMethod,
+        metadata: cmd.metadata,
+        minimumUserAge: cmd.minimumUserAge,
+        qrFormat: cmd.qrFormat,
       });
       const ref = reference ?? generatedReference(msn, cmd.idempotencyKey);
       // Decided once and kept in the ledger with the request, so a retry with the same key sends the same URL.
@@ -115,6 +122,8 @@ export class PaymentService {
         updatedAt: now,
         authorizedAt: null,
         captureGuaranteedUntil: null,
+        paymentMethod: body.paymentMethod.type as PaymentMethod,
+        metadata: body.metadata ?? null,
       };
       await this.store.created(record);
       return record.reference;
@@ -268,6 +277,9 @@ function createBody(cmd: CreatePaymentCommand, reference: string): CreatePayment
   if (cmd.description) body.paymentDescription = cmd.description;
   if (cmd.expiresAt) body.expiresAt = cmd.expiresAt.toISOString();
   if (cmd.receipt) body.receipt = cmd.receipt;
+  if (cmd.metadata && cmd.metadata.length > 0) body.metadata = Object.fromEntries(cmd.metadata.map((e) => [e.key, e.value]));
+  if (cmd.minimumUserAge != null) body.minimumUserAge = cmd.minimumUserAge;
+  if (cmd.qrFormat) body.qrFormat = { format: cmd.qrFormat.format, ...(cmd.qrFormat.size != null ? { size: cmd.qrFormat.size } : {}) };
   return body;
 }
 

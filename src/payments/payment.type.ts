@@ -62,6 +62,21 @@ export enum UserFlow {
 }
 registerEnumType(UserFlow, { name: 'UserFlow', description: 'How the customer reaches the payment in the app.' });
 
+export enum PaymentMethod {
+  WALLET = 'WALLET',
+  CARD = 'CARD',
+}
+registerEnumType(PaymentMethod, {
+  name: 'PaymentMethod',
+  description: 'WALLET: paid in the Vipps or MobilePay app. CARD: a free-standing card payment on Vipps\' web page (WEB_REDIRECT only, if the merchant may take cards).',
+});
+
+@ObjectType({ simpleResolvers: true, description: 'One metadata pair, as given at creation and kept by Vipps.' })
+export class MetadataEntry {
+  @Field() key!: string;
+  @Field() value!: string;
+}
+
 @ObjectType({ simpleResolvers: true, description: 'Money moved so far on a payment.' })
 export class PaymentAggregate {
   @Field(() => Money) authorized!: Money;
@@ -123,6 +138,11 @@ export class Payment extends Node {
   @Field(() => String, { nullable: true, description: 'Where to send the customer (absent for push-message payments).' })
   redirectUrl!: string | null;
   @Field(() => UserFlow, { nullable: true }) userFlow!: UserFlow | null;
+  @Field(() => String, { nullable: true, description: 'For a QR payment: the QR image to show, or with qrFormat TEXT_TARGETURL the URL to put in a QR code of your own.' })
+  qrCodeUrl!: string | null;
+  @Field(() => PaymentMethod, { nullable: true, description: 'As Vipps reports it; null until read from Vipps for payments recorded before this was kept.' })
+  paymentMethod!: PaymentMethod | null;
+  @Field(() => [MetadataEntry], { description: 'Your metadata, as Vipps keeps it.' }) metadata!: MetadataEntry[];
   @Field(() => String, { nullable: true }) description!: string | null;
   @Field(() => DateTimeResolver) createdAt!: Date;
   @Field(() => DateTimeResolver) updatedAt!: Date;
@@ -149,6 +169,9 @@ export class Payment extends Node {
       captureDeadline: captureDeadline(p),
       redirectUrl: p.redirectUrl,
       userFlow: p.userFlow as UserFlow | null,
+      qrCodeUrl: p.userFlow === 'QR' ? p.redirectUrl : null,
+      paymentMethod: (p.paymentMethod ?? null) as PaymentMethod | null,
+      metadata: Object.entries(p.metadata ?? {}).map(([key, value]) => Object.assign(new MetadataEntry(), { key, value })),
       description: p.description,
       createdAt: new Date(p.createdAt),
       updatedAt: new Date(p.updatedAt),

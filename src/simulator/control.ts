@@ -25,6 +25,8 @@ const faultsSchema = z
   .partial()
   .strict();
 
+const merchantSettingsSchema = z.object({ cardPayments: z.boolean() }).partial().strict();
+
 function parse<T>(schema: z.ZodType<T>, req: SimRequest): T {
   const result = schema.safeParse(req.body ?? {});
   if (!result.success) {
@@ -59,6 +61,13 @@ export function controlModule(ctx: SimContext, resetAll: () => void): SimModule 
         ctx.faults = { ...DEFAULT_FAULTS, ...ctx.faults, ...parse(faultsSchema, req) };
         return { status: 200, body: ctx.faults };
       }),
+      route('GET', '/merchants/:msn/settings', (req) => ({ status: 200, body: ctx.settingsOf(knownMerchant(ctx, req)) })),
+      route('PUT', '/merchants/:msn/settings', (req) => {
+        const msn = knownMerchant(ctx, req);
+        const settings = { ...ctx.settingsOf(msn), ...parse(merchantSettingsSchema, req) };
+        ctx.merchantSettings.set(msn, settings);
+        return { status: 200, body: settings };
+      }),
       route('GET', '/requests', () => ({ status: 200, body: { requests: ctx.requests } })),
       route('POST', '/reset', () => {
         resetAll();
@@ -66,4 +75,10 @@ export function controlModule(ctx: SimContext, resetAll: () => void): SimModule 
       }),
     ],
   };
+}
+
+function knownMerchant(ctx: SimContext, req: SimRequest): string {
+  const msn = req.params.msn as string;
+  if (!ctx.merchants.has(msn)) throw new SimProblem({ status: 404, body: { title: 'Not Found', status: 404, detail: `No simulated merchant ${msn}.` } });
+  return msn;
 }

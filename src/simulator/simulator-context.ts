@@ -44,6 +44,13 @@ export interface SimModule {
   close?(): void;
 }
 
+/** What Vipps has enabled for a merchant (`PUT /simulator/v1/merchants/{msn}/settings`). */
+export interface SimMerchantSettings {
+  /** Free-standing card payments (`paymentMethod.type: CARD`); refused with 4160 when off. */
+  cardPayments: boolean;
+}
+
+export const DEFAULT_MERCHANT_SETTINGS: SimMerchantSettings = { cardPayments: true };
 export const DEFAULT_BEHAVIOUR: SimBehaviour = { autoApproveAfterMs: null, userAction: 'APPROVE' };
 export const DEFAULT_FAULTS: SimFaults = { errorRate: 0, status: 500, latencyMs: 0, dropWebhooks: false };
 const MAX_REQUEST_RECORDS = 10_000;
@@ -56,11 +63,16 @@ export class SimContext {
   behaviour: SimBehaviour = { ...DEFAULT_BEHAVIOUR };
   faults: SimFaults = { ...DEFAULT_FAULTS };
   readonly requests: SimRequestRecord[] = [];
+  readonly merchantSettings = new Map<string, SimMerchantSettings>();
   private readonly listeners: ((event: SimEvent) => void)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(merchants: readonly MerchantConfig[]) {
     this.merchants = new Map(merchants.map((m) => [m.msn, m]));
+  }
+
+  settingsOf(msn: string): SimMerchantSettings {
+    return this.merchantSettings.get(msn) ?? DEFAULT_MERCHANT_SETTINGS;
   }
 
   /** Announce an event; the webhooks module delivers it to matching registrations. */
@@ -98,6 +110,7 @@ export class SimContext {
     this.idempotency.clear();
     this.behaviour = { ...DEFAULT_BEHAVIOUR };
     this.faults = { ...DEFAULT_FAULTS };
+    this.merchantSettings.clear();
     this.requests.length = 0;
   }
 }

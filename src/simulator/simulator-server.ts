@@ -171,11 +171,11 @@ function parseJson(raw: string, api: Route['api']): unknown {
 
 function send(res: ServerResponse, response: SimResponse): void {
   const headers: Record<string, string> = { ...response.headers };
-  let payload = '';
+  let payload: string | Buffer = '';
   if (response.body !== undefined && response.status !== 204) {
-    // A string body with a text/* content type (the ePayment landing page) is sent as is.
-    const text = typeof response.body === 'string' && /^text\//i.test(headers['content-type'] ?? '');
-    payload = text ? (response.body as string) : JSON.stringify(response.body);
+    // A string body with a text/* or SVG content type (the landing page, QR images) is sent as is, as are bytes (PNG).
+    const text = typeof response.body === 'string' && /^(text\/|image\/svg\+xml)/i.test(headers['content-type'] ?? '');
+    payload = Buffer.isBuffer(response.body) ? response.body : text ? (response.body as string) : JSON.stringify(response.body);
     headers['content-type'] ??= 'application/json';
   }
   res.writeHead(response.status, headers);

@@ -6,6 +6,7 @@ import { answerIdempotently, type EpaymentOperation } from './epayment-idempoten
 import type { EpaymentSimulation } from './epayment-simulation';
 import { validateCancel, validateCreatePayment, validateForceApprove, validateModification } from './epayment-request-checks';
 import { eventBody, modificationBody, paymentBody } from './payment-view';
+import { qrRedirectUrl } from './qr-image.routes';
 import { CREATE_PAYMENT_TYPES, FORCE_APPROVE_TYPES } from './epayment-body-types';
 
 /** The ePayment v1 endpoints (docs/vipps.md §7), including the test-only force approve. */
@@ -22,12 +23,16 @@ export function epaymentRoutes(ctx: SimContext, service: EpaymentSimulation): Ro
     answerIdempotently(ctx.idempotency, req, 'create', undefined, (key) => {
       const input = validateCreatePayment(req.body, ctx.clock.nowMs());
       const msn = req.merchant.msn;
+      if (input.paymentMethod === 'CARD' && !ctx.settingsOf(msn).cardPayments) {
+        throw epaymentProblem(400, 'Invalid payment method type', 'This merchant is not allowed to take CARD payments.', '4160');
+      }
       if (service.store.get(msn, input.reference)) {
         throw epaymentProblem(409, 'Conflict', `Reference ${input.reference} already exists.`, '4150');
       }
       const token = randomId(32);
-      // Redirect flows and QR get the simulator's own landing page; PUSH_MESSAGE gets nothing.
-      const redirectUrl = input.userFlow === 'PUSH_MESSAGE' ? undefined : `http://${requestHost(req)}/landing?token=${token}`;
+      // Redirect flows get the simulator's own landing page, QR an image of it (or its URL); PUSH_MESSAGE gets nothing.
+      const landing = `http://${requestHost(req)}/landing?token=${token}`;
+      const redirectUrl = input.userFlow === 'PUSH_MESSAGE' ? undefined : input.userFlow === 'QR' ? qrRedirectUrl(req, token, landing) : landing;
       const { expiresAtMs, ...rest } = input;
       const outcome = createPayment(
         { ...rest, msn, token, ...(redirectUrl ? { redirectUrl } : {}), ...(expiresAtMs !== undefined ? { expiresAtMs } : {}) },

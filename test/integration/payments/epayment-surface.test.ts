@@ -1,5 +1,5 @@
 import { startTestApi, type TestApi } from '../../support/api';
-import { authorizedPayment, dropCached, NOK, uniqueKey } from './payment-support';
+import { authorizedPayment, createInput, dropCached, NOK, uniqueKey } from './payment-support';
 
 /** The wider ePayment surface (issue 16) through /graphql, against the simulator. */
 describe('ePayment surface through /graphql', () => {
@@ -76,6 +76,103 @@ describe('ePayment surface through /graphql', () => {
       expect((await api.gql(PAYMENT, { reference })).data.payment.availableActions).toEqual(['REFUND']);
       const res = await api.gql(REFUND, { input: { reference, idempotencyKey: uniqueKey('ref') } });
       expect(res.data.refundPayment).toEqual({ payment: { status: 'REFUNDED' }, errors: [] });
+    });
+  });
+
+  describe('createPayment: paymentMethod, metadata, minimumUserAge, qrFormat', () => {
+    const CREATE = `mutation ($input: CreatePaymentInput!) { createPayment(input: $input) {
+      payment { reference userFlow paymentMethod metadata { key value } qrCodeUrl redirectUrl }
+      errors { code message field vippsErrorCode } } }`;
+    const READ = 'query ($reference: String!) { payment(reference: $reference) { paymentMethod metadata { key value } qrCodeUrl } }';
+    const creates = () => api.sim.sim.ctx.requests.filter((r) => r.method === 'POST' && r.path === '/epayment/v1/payments').length;
+    const create = async (overrides: Record<string, unknown>) => (await api.gql(CREATE, { input: { ...createInput(), ...overrides } })).data.createPayment;
+    const cards = (cardPayments: boolean) => api.sim.control('PUT', '/merchants/123456/settings', { cardPayments });
+
+    it('makes a CARD payment when the merchant may take cards, and reads it back from Vipps', async () => {
+      await cards(true);
+      const { payment, errors } = await create({ paymentMethod: 'CARD' });
+      expect(errors).toEqual([]);
+      expect(payment.paymentMethod).toBe('CARD');
+      await dropCached(api, payment.reference);
+      expect((await api.gql(READ, { reference: payment.reference })).data.payment.paymentMethod).toBe('CARD');
+    });
+
+    it("refuses CARD with a sentence naming the field when the merchant may not take cards (Vipps' 4160)", async () => {
+      await cards(false);
+      try {
+        const result = await create({ paymentMethod: 'CARD' });
+        expect(result).toEqual({
+          payment: null,
+          errors: [
+            {
+              code: 'FEATURE_NOT_ENABLED',
+              message: 'Vipps refused the payment method: this merchant may not take card payments. Use WALLET, or ask Vipps to enable cards.',
+              field: ['input', 'paymentMethod'],
+              vippsErrorCode: '4160',
+            },
+          ],
+        });
+        expect((await create({})).errors).toEqual([]);
+      } finally {
+        await cards(true);
+      }
+    });
+
+    it('refuses CARD outside WEB_REDIRECT before calling Vipps', async () => {
+      const before = creates();
+      const result = await create({ paymentMethod: 'CARD', userFlow: 'QR', returnUrl: null });
+      expect(result.errors).toEqual([
+        { code: 'INVALID_INPUT', message: 'A card payment (paymentMethod CARD) is only possible with userFlow WEB_REDIRECT.', field: ['input', 'paymentMethod'], vippsErrorCode: null },
+      ]);
+      expect(creates()).toBe(before);
+    });
+
+    it('sends metadata, which Vipps keeps and the payment shows', async () => {
+      const metadata = [{ key: 'orderId', value: 'A-1001' }, { key: 'channel', value: 'web' }];
+      const { payment, errors } = await create({ metadata });
+      expect(errors).toEqual([]);
+      expect(payment.metadata).toEqual(metadata);
+      await dropCached(api, payment.reference);
+      expect((await api.gql(READ, { reference: payment.reference })).data.payment.metadata).toEqual(metadata);
+    });
+
+    test.each([
+      ['six entries', { metadata: Array.from({ length: 6 }, (_, i) => ({ key: `k${i}`, value: 'v' })) }, 'A payment can carry at most 5 metadata entries.', ['input', 'metadata']],
+      ['a key twice', { metadata: [{ key: 'ab', value: '1' }, { key: 'AB', value: '2' }] }, 'The metadata key AB appears twice.', ['input', 'metadata']],
+      ['a long value', { metadata: [{ key: 'note', value: 'x'.repeat(501) }] }, 'The metadata value of note is longer than 500 characters.', ['input', 'metadata']],
+      ['an age of 0', { minimumUserAge: 0 }, 'The minimum user age must be a whole number of years from 1 to 120.', ['input', 'minimumUserAge']],
+      ['a QR format on a redirect payment', { qrFormat: { format: 'IMAGE_PNG' } }, 'A QR format can only be given with userFlow QR.', ['input', 'qrFormat']],
+      ['a size for SVG', { userFlow: 'QR', returnUrl: null, qrFormat: { format: 'IMAGE_SVG', size: 300 } }, 'A QR size can only be given for a PNG image.', ['input', 'qrFormat', 'size']],
+    ])('refuses %s before calling Vipps', async (_name, overrides, message, field) => {
+      const before = creates();
+      expect((await create(overrides)).errors).toEqual([{ code: 'INVALID_INPUT', message, field, vippsErrorCode: null }]);
+      expect(creates()).toBe(before);
+    });
+
+    it('accepts a minimum user age', async () => {
+      expect((await create({ minimumUserAge: 18 })).errors).toEqual([]);
+    });
+
+    it('gives a QR payment its image: SVG by default, PNG of the asked size, or the URL to encode', async () => {
+      const svg = await create({ userFlow: 'QR', returnUrl: null });
+      expect(svg.payment.qrCodeUrl).toMatch(/\/qr-image\/v1\?token=.+&format=svg$/);
+      const svgImage = await fetch(svg.payment.qrCodeUrl);
+      expect(svgImage.headers.get('content-type')).toBe('image/svg+xml');
+      expect(await svgImage.text()).toMatch(/^<svg /);
+
+      const png = await create({ userFlow: 'QR', returnUrl: null, qrFormat: { format: 'IMAGE_PNG', size: 300 } });
+      const pngImage = await fetch(png.payment.qrCodeUrl);
+      expect(pngImage.headers.get('content-type')).toBe('image/png');
+      const bytes = Buffer.from(await pngImage.arrayBuffer());
+      expect(bytes.subarray(1, 4).toString('ascii')).toBe('PNG');
+      expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([300, 300]);
+
+      const text = await create({ userFlow: 'QR', returnUrl: null, qrFormat: { format: 'TEXT_TARGETURL' } });
+      expect(text.payment.qrCodeUrl).toMatch(/\/landing\?token=/);
+      expect((await fetch(text.payment.qrCodeUrl)).status).toBe(200);
+
+      const redirect = await create({});
+      expect(redirect.payment.qrCodeUrl).toBeNull();
     });
   });
 });
