@@ -155,7 +155,7 @@ export function createServices(deps: ServiceDeps): Services {
     paymentStore,
     paymentRegistry,
     recurringRegistry,
-    payments: new PaymentService(vipps.epayment, vipps.orderManagement, paymentReader, paymentStore, ledger, log, statusTokens, audit),
+    payments: new PaymentService(vipps.epayment, vipps.orderManagement, paymentReader, paymentStore, ledger, log, statusTokens, audit, config.vipps.env),
     statusTokens,
     recurringReader,
     agreements: new AgreementService(vipps.recurring, recurringReader, recurringRunner, agreementLinks),

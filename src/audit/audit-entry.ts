@@ -9,6 +9,7 @@ export const AUDITED_OPERATIONS = [
   'refundPayment',
   'cancelPayment',
   'addPaymentReceipt',
+  'forceApprovePayment',
   'createAgreement',
   'updateAgreement',
   'stopAgreement',

@@ -5,7 +5,7 @@ import type { PaymentContext } from './payment.context';
 import { UserError } from '../graphql/user-error.type';
 import type { Receipt } from '../vipps/api-types';
 import type { PaymentOutcome } from './payment.service';
-import { AddPaymentReceiptInput, CancelPaymentInput, CapturePaymentInput, CreatePaymentInput, RefundPaymentInput, type ReceiptInput } from './payment.inputs';
+import { AddPaymentReceiptInput, CancelPaymentInput, CapturePaymentInput, CreatePaymentInput, ForceApprovePaymentInput, RefundPaymentInput, type ReceiptInput } from './payment.inputs';
 import { CreatePaymentPayload, PaymentPayload } from './payment.payloads';
 import { Payment } from './payment.type';
 
@@ -61,6 +61,16 @@ export class PaymentMutationResolver {
   async cancelPayment(@Arg('input') input: CancelPaymentInput, @Ctx() ctx: PaymentContext): Promise<PaymentPayload> {
     const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) =>
       ctx.services.payments.cancel(actor, msn, input.reference, input.onlyIfNotApproved ?? false, input.idempotencyKey),
+    );
+    return paymentPayload(ctx, outcome);
+  }
+
+  @Mutation(() => PaymentPayload, {
+    description: "Test only: approve a CREATED payment as the customer would (Vipps' test endpoint). Refused in production.",
+  })
+  async forceApprovePayment(@Arg('input') input: ForceApprovePaymentInput, @Ctx() ctx: PaymentContext): Promise<PaymentPayload> {
+    const outcome = await withMerchant(ctx, input.merchantSerialNumber, (msn, actor) =>
+      ctx.services.payments.forceApprove(actor, msn, input.reference, input.phoneNumber ?? null),
     );
     return paymentPayload(ctx, outcome);
   }

@@ -51,12 +51,16 @@ export function checkReference(reference: string, field: string[]): void {
   }
 }
 
+export function checkPhoneNumber(phoneNumber: string, field: string[]): void {
+  if (!PHONE_PATTERN.test(phoneNumber)) {
+    throw userError(ErrorCode.INVALID_PHONE_NUMBER, 'The phone number must be country code and number, digits only, like 4791234567.', field);
+  }
+}
+
 export function checkCreatePayment(input: CreatePaymentCheck): void {
   checkAmount(input.amount.value, input.amount.currency, ['input', 'amount', 'value']);
   if (input.reference != null) checkReference(input.reference, ['input', 'reference']);
-  if (input.phoneNumber != null && !PHONE_PATTERN.test(input.phoneNumber)) {
-    throw userError(ErrorCode.INVALID_PHONE_NUMBER, 'The phone number must be country code and number, digits only, like 4791234567.', ['input', 'customerPhoneNumber']);
-  }
+  if (input.phoneNumber != null) checkPhoneNumber(input.phoneNumber, ['input', 'customerPhoneNumber']);
   if (input.userFlow === 'PUSH_MESSAGE' && !input.phoneNumber) {
     throw userError(ErrorCode.INVALID_INPUT, "A push-message payment needs the customer's phone number.", ['input', 'customerPhoneNumber']);
   }

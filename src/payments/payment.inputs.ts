@@ -116,3 +116,11 @@ export class AddPaymentReceiptInput {
   @Field() reference!: string;
   @Field(() => ReceiptInput) receipt!: ReceiptInput;
 }
+
+@InputType({ description: 'Approve a payment as the test customer would (simulator and Vipps test environment only).' })
+export class ForceApprovePaymentInput {
+  @Field(() => String, { nullable: true }) merchantSerialNumber?: string | null;
+  @Field() reference!: string;
+  @Field(() => String, { nullable: true, description: "The test user's phone number (MSISDN, digits only). Without it, the payment's own landing-page token approves it." })
+  phoneNumber?: string | null;
+}

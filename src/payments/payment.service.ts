@@ -16,7 +16,7 @@ import type { PaymentReader } from './payment-reader';
 import type { PaymentStore } from './payment-store';
 import type { PaymentMethod, PaymentRecord, UserFlow } from './payment-record';
 import { generatedReference } from './payment-reference';
-import { checkCancel, checkCapture, checkCreatePayment, checkRefund, checkReference, REFERENCE_PATTERN, type RequestedAmount } from './payment-validation';
+import { checkCancel, checkCapture, checkCreatePayment, checkPhoneNumber, checkRefund, checkReference, REFERENCE_PATTERN, type RequestedAmount } from './payment-validation';
 
 /** What a payment mutation returns: the payment it acted on (when known) and why it stopped. */
 export interface PaymentOutcome {
@@ -78,6 +78,8 @@ export class PaymentService {
     private readonly log: Logger,
     private readonly statusTokens: StatusTokens,
     private readonly audit: AuditLog,
+    /** Force approve exists only in Vipps' test environment and the simulator. */
+    private readonly vippsEnv: 'simulator' | 'test' | 'production' = 'production',
   ) {}
 
   async create(actor: Actor, msn: string, cmd: CreatePaymentCommand): Promise<PaymentOutcome> {
@@ -149,6 +151,46 @@ export class PaymentService {
       checkCancel(p, onlyIfNotApproved);
       return onlyIfNotApproved ? { cancelTransactionOnly: true } : {};
     }, (body) => this.vipps.cancelPayment(msn, reference, body, idempotencyKey));
+  }
+
+  /**
+   * Approve a payment as the customer would (Vipps' test-only endpoint, docs/vipps.md §7.7), with
+   * the test user's phone number or, without one, the payment's own landing-page token. Refused in
+   * production before anything is sent. Audited; Vipps takes no idempotency key here, and a
+   * second approval is refused harmlessly by Vipps.
+   */
+  async forceApprove(actor: Actor, msn: string, reference: string, phoneNumber: string | null): Promise<PaymentOutcome> {
+    const outcome = await this.sendForceApprove(msn, reference, phoneNumber);
+    await this.audit.record({ actor, operation: 'forceApprovePayment', msn, reference: outcome.reference ?? reference, idempotencyKey: '', outcome: outcomeOf(outcome.errors) });
+    return outcome;
+  }
+
+  private async sendForceApprove(msn: string, reference: string, phoneNumber: string | null): Promise<PaymentOutcome> {
+    if (this.vippsEnv === 'production') {
+      // No payment in the payload: reading it would be a Vipps call too.
+      return failed(null, { code: ErrorCode.FEATURE_NOT_ENABLED, message: "Force approve is a test tool: it works only against the simulator and Vipps' test environment, not in production." });
+    }
+    try {
+      checkReference(reference, ['input', 'reference']);
+      if (phoneNumber != null) checkPhoneNumber(phoneNumber, ['input', 'phoneNumber']);
+      const payment = await this.reader.refresh(msn, reference);
+      if (!payment) return failed(reference, notFound(reference));
+      if (payment.state !== 'CREATED') {
+        return failed(reference, { code: ErrorCode.ALREADY_AUTHORIZED, message: `Payment ${reference} is ${payment.state.toLowerCase()}, so there is nothing to approve.`, field: ['input', 'reference'] });
+      }
+      const token = phoneNumber == null && payment.redirectUrl ? new URL(payment.redirectUrl).searchParams.get('token') : null;
+      if (phoneNumber == null && !token) {
+        return failed(reference, { code: ErrorCode.INVALID_INPUT, message: `Give the test user's phone number: payment ${reference} has no landing-page token to approve it with.`, field: ['input', 'phoneNumber'] });
+      }
+      await this.vipps.forceApprovePayment(msn, reference, phoneNumber != null ? { customer: { phoneNumber } } : { token: token as string });
+      // Read again so the payload, cache and listeners see the approval now, not at the next poll.
+      await this.reader.refresh(msn, reference);
+      return { reference, errors: [] };
+    } catch (error) {
+      if (error instanceof UserFacingError) return failed(reference, error.error);
+      if (error instanceof VippsError) return failed(reference, explainVippsFailure(error));
+      throw error;
+    }
   }
 
   /** Attach an Order Management receipt (once per payment, as Vipps allows). Audited, with no idempotency key. */

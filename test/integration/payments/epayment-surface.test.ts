@@ -175,4 +175,45 @@ describe('ePayment surface through /graphql', () => {
       expect(redirect.payment.qrCodeUrl).toBeNull();
     });
   });
+
+  describe('forceApprovePayment (test only)', () => {
+    const FORCE = `mutation ($input: ForceApprovePaymentInput!) { forceApprovePayment(input: $input) {
+      payment { state status } errors { code message field vippsErrorCode } } }`;
+
+    it("approves with the payment's own token, or as the test user by phone number, and audits it", async () => {
+      const byToken = (await api.gql('mutation ($input: CreatePaymentInput!) { createPayment(input: $input) { payment { reference } } }', { input: createInput() })).data.createPayment.payment.reference;
+      expect((await api.gql(FORCE, { input: { reference: byToken } })).data.forceApprovePayment).toEqual({ payment: { state: 'AUTHORIZED', status: 'AUTHORIZED' }, errors: [] });
+
+      const byPhone = (await api.gql('mutation ($input: CreatePaymentInput!) { createPayment(input: $input) { payment { reference } } }', { input: createInput() })).data.createPayment.payment.reference;
+      expect((await api.gql(FORCE, { input: { reference: byPhone, phoneNumber: '4791234567' } })).data.forceApprovePayment.payment).toEqual({ state: 'AUTHORIZED', status: 'AUTHORIZED' });
+
+      const audit = await api.gql('query ($reference: String!) { payment(reference: $reference) { reference } auditLog(reference: $reference) { edges { node { operation outcome actor } } } }', { reference: byPhone });
+      expect(audit.errors).toBeUndefined();
+      expect(audit.data.auditLog.edges.map((e: { node: unknown }) => e.node)).toContainEqual({ operation: 'forceApprovePayment', outcome: 'OK', actor: 'dev' });
+    });
+
+    it('refuses a payment that is already approved, with a sentence', async () => {
+      const reference = await authorizedPayment(api);
+      expect((await api.gql(FORCE, { input: { reference } })).data.forceApprovePayment.errors).toEqual([
+        { code: 'ALREADY_AUTHORIZED', message: `Payment ${reference} is authorized, so there is nothing to approve.`, field: ['input', 'reference'], vippsErrorCode: null },
+      ]);
+    });
+  });
+});
+
+describe('forceApprovePayment in production', () => {
+  it('is refused with a sentence before calling Vipps', async () => {
+    const api = await startTestApi({ VIPPS_ENV: 'production', SIGNING_SECRET: 'test-signing-secret-test-signing-secret' });
+    try {
+      const calls = api.vippsCalls();
+      const res = await api.gql('mutation ($input: ForceApprovePaymentInput!) { forceApprovePayment(input: $input) { payment { state } errors { code message } } }', { input: { reference: 'order-prod-0001' } });
+      expect(res.data.forceApprovePayment).toEqual({
+        payment: null,
+        errors: [{ code: 'FEATURE_NOT_ENABLED', message: "Force approve is a test tool: it works only against the simulator and Vipps' test environment, not in production." }],
+      });
+      expect(api.vippsCalls()).toBe(calls);
+    } finally {
+      await api.close();
+    }
+  });
 });
