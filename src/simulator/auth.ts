@@ -58,14 +58,10 @@ export class TokenAuthority {
 
   /** The merchant a request acts for, or the API's 400/401/403 error. */
   authenticate(route: Route, req: Pick<SimRequest, 'headers'>): MerchantConfig {
+    // The Userinfo API takes no subscription key: the token alone names the merchant.
+    if (route.api === 'userinfo') return this.merchantOfToken(this.issuedToken(req), header(req, 'merchant-serial-number'));
     const keyMerchant = this.merchantForKey(header(req, 'ocp-apim-subscription-key'));
-    const authorization = header(req, 'authorization');
-    // The scheme is case-insensitive (RFC 9110 §11.1): Vipps' Recurring collection sends `bearer`.
-    const match = authorization?.match(/^Bearer (\S+)$/i);
-    const issued = match ? this.tokens.get(match[1] as string) : undefined;
-    if (!issued || issued.expiresAtMs <= Date.now()) {
-      throw gatewayProblem(401, 'Access denied due to invalid or expired access token.');
-    }
+    const issued = this.issuedToken(req);
     if (issued.msn !== keyMerchant.msn) {
       throw gatewayProblem(401, 'Access denied: the access token was issued for another subscription key.');
     }
@@ -80,6 +76,25 @@ export class TokenAuthority {
       throw problemFor(route.api, 403, 'Forbidden', `Merchant-Serial-Number ${msn} is not available with these credentials.`);
     }
     return keyMerchant;
+  }
+
+  private issuedToken(req: Pick<SimRequest, 'headers'>): IssuedToken {
+    const authorization = header(req, 'authorization');
+    // The scheme is case-insensitive (RFC 9110 §11.1): Vipps' Recurring collection sends `bearer`.
+    const match = authorization?.match(/^Bearer (\S+)$/i);
+    const issued = match ? this.tokens.get(match[1] as string) : undefined;
+    if (!issued || issued.expiresAtMs <= Date.now()) {
+      throw gatewayProblem(401, 'Access denied due to invalid or expired access token.');
+    }
+    return issued;
+  }
+
+  private merchantOfToken(issued: IssuedToken, msn: string | undefined): MerchantConfig {
+    const merchant = this.ctx.merchants.get(issued.msn) as MerchantConfig;
+    if (msn !== undefined && msn !== merchant.msn) {
+      throw problemFor('userinfo', 403, 'Forbidden', `Merchant-Serial-Number ${msn} is not available with this access token.`);
+    }
+    return merchant;
   }
 
   private merchantForKey(key: string | undefined): MerchantConfig {

@@ -31,7 +31,7 @@ export interface Route {
   /** `token`: Bearer token + subscription key (+ MSN rules); `none`: control API and token endpoint. */
   auth: 'token' | 'none';
   /** Which API the route belongs to, so auth failures use that API's error shape. */
-  api: 'epayment' | 'recurring' | 'webhooks' | 'order-management' | 'token' | 'control';
+  api: 'epayment' | 'recurring' | 'webhooks' | 'order-management' | 'userinfo' | 'token' | 'control';
   /** Body fields read leniently, as Vipps does (json-coercion.ts). */
   bodyTypes?: BodyTypes;
   handler: Handler;

@@ -64,6 +64,8 @@ export class SimContext {
   faults: SimFaults = { ...DEFAULT_FAULTS };
   readonly requests: SimRequestRecord[] = [];
   readonly merchantSettings = new Map<string, SimMerchantSettings>();
+  /** Profile consents by OpenID `sub`: which merchant may read the user's info, and what (userinfo module). */
+  readonly profiles = new Map<string, { msn: string; scope: string }>();
   private readonly listeners: ((event: SimEvent) => void)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -111,6 +113,7 @@ export class SimContext {
     this.behaviour = { ...DEFAULT_BEHAVIOUR };
     this.faults = { ...DEFAULT_FAULTS };
     this.merchantSettings.clear();
+    this.profiles.clear();
     this.requests.length = 0;
   }
 }

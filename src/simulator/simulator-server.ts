@@ -12,6 +12,7 @@ import { gatewayProblem, recurringProblem, SimProblem } from './problems';
 import { recurringModule } from './recurring/recurring.module';
 import { webhooksModule } from './webhooks/webhooks.module';
 import { coerceBody, parseJsonKeepingNumberText } from './json-coercion';
+import { userinfoModule } from './userinfo/userinfo.module';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const TICK_MS = 500;
@@ -43,7 +44,7 @@ export interface Simulator {
 export async function startSimulator(options: SimulatorOptions): Promise<Simulator> {
   const ctx = new SimContext(options.merchants);
   const auth = new TokenAuthority(ctx);
-  const modules: SimModule[] = [auth.module(), epaymentModule(ctx), recurringModule(ctx), webhooksModule(ctx), receiptsModule(ctx)];
+  const modules: SimModule[] = [auth.module(), epaymentModule(ctx), recurringModule(ctx), webhooksModule(ctx), receiptsModule(ctx), userinfoModule(ctx)];
   const resetAll = () => {
     ctx.reset();
     for (const module of modules) module.reset?.();

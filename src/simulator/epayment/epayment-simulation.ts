@@ -42,7 +42,10 @@ export class EpaymentSimulation {
     this.tick(this.ctx.clock.now());
     const current = this.store.get(payment.msn, payment.reference) ?? payment;
     const outcome = action === 'APPROVE' ? approve(current, this.op(null), randomUUID()) : reject(current, this.op(null));
-    if (outcome.ok) this.commit(outcome);
+    if (outcome.ok) {
+      const { sub, profileScope, msn } = this.commit(outcome);
+      if (sub && profileScope) this.ctx.profiles.set(sub, { msn, scope: profileScope });
+    }
     return outcome;
   }
 

@@ -57,6 +57,8 @@ export interface Agreement {
   phoneNumber: string | null;
   countryCode: string | null;
   scope: string | null;
+  /** OpenID `sub` of the user, once an agreement with a scope is accepted (userinfo module). */
+  sub?: string;
   vippsConfirmationUrl: string;
   initialChargeId: string | null;
 }

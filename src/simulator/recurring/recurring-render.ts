@@ -87,9 +87,9 @@ export function agreementBody(a: Agreement): AgreementBody {
     merchantAgreementUrl: a.merchantAgreementUrl,
     ...optional('externalId', a.externalId),
     countryCode: a.countryCode ?? COUNTRY_OF[pricing.currency],
-    // Profile sharing is not simulated: `sub` and `userinfoUrl` stay null.
-    sub: null,
-    userinfoUrl: null,
+    sub: a.sub ?? null,
+    // On the simulator's own address, which the confirmation URL carries.
+    userinfoUrl: a.sub ? `${new URL(a.vippsConfirmationUrl).origin}/vipps-userinfo-api/userinfo/${a.sub}` : null,
     vippsConfirmationUrl: a.vippsConfirmationUrl,
   };
 }

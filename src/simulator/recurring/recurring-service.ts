@@ -58,7 +58,8 @@ export class RecurringService {
   /** The user (landing page, force accept or simulated user) accepts a PENDING agreement. */
   accept(agreement: Agreement, phoneNumber: string | null): Agreement {
     const now = this.now();
-    const active = activate(agreement, now, phoneNumber);
+    const activated = activate(agreement, now, phoneNumber);
+    const active = agreement.scope ? { ...activated, sub: this.shareProfile(agreement.msn, agreement.scope) } : activated;
     const initial = this.initialChargeOf(agreement);
     if (!initial) return this.saveAndAnnounce(active, 'activated');
     const processed = attemptPayment(initial, now, this.terms(active), true);
@@ -169,6 +170,13 @@ export class RecurringService {
       if (userAction === 'APPROVE') this.accept(agreement, null);
       else this.rejectByUser(agreement);
     });
+  }
+
+  /** The user shares the scope with the merchant: a new `sub` the merchant may read userinfo for. */
+  private shareProfile(msn: string, scope: string): string {
+    const sub = randomUUID();
+    this.ctx.profiles.set(sub, { msn, scope });
+    return sub;
   }
 
   private saveAndAnnounce(agreement: Agreement, event: 'activated' | 'rejected' | 'stopped' | 'expired', actor?: StopActor): Agreement {

@@ -119,7 +119,7 @@ describe("Vipps' Postman collections against the simulator", () => {
       'Refund payment',
       'Get payment event log',
       'Cancel payment',
-      // Not yet: 'Get Userinfo' (the simulator has no userinfo endpoint).
+      'Get Userinfo',
     ];
     expectAllSucceeded(await newman(inOrder(epaymentCollection, names)), names);
   });
@@ -166,7 +166,7 @@ describe("Vipps' Postman collections against the simulator", () => {
       'Draft Agreement - Profile sharing flow',
       '(Test only) Force accept agreement',
       'Get Agreement',
-      // Not yet: 'Get Userinfo' (the simulator has no userinfo endpoint, and agreements carry no `sub`).
+      'Get Userinfo',
     ];
     expectAllSucceeded(await newman(inOrder(recurringCollection, charged)), charged);
   });
