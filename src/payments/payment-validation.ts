@@ -2,6 +2,7 @@ import { ErrorCode, userError } from '../common/error-code';
 import { formatMoney, MAX_PAYMENT_AMOUNT, minimumAmount, type Currency } from '../common/money';
 import { captureTooHigh, refundTooHigh } from './payment-errors';
 import { capturable, refundable, refundDeadline } from './payment-rules';
+import type { Receipt } from '../vipps/api-types';
 import type { PaymentMethod, PaymentRecord, UserFlow } from './payment-record';
 
 /**
@@ -206,4 +207,22 @@ export function checkCancel(p: PaymentRecord, onlyIfNotApproved: boolean): void 
   if (capturable(p) === 0) {
     throw userError(ErrorCode.ALREADY_CAPTURED, `Payment ${p.reference} is fully captured, so it cannot be cancelled. Refund it instead.`);
   }
+}
+
+/**
+ * Order Management wants a tax rate on every receipt line (taxRate in hundredths of a percent,
+ * or the older taxPercentage); without one it answers only that the request is invalid.
+ */
+export function checkReceipt(receipt: Receipt, field: string[]): void {
+  receipt.orderLines.forEach((line, i) => {
+    const at = [...field, 'orderLines', String(i), 'taxRate'];
+    const rate = (line as { taxRate?: number | null }).taxRate;
+    const percentage = (line as { taxPercentage?: number | null }).taxPercentage;
+    if (rate == null && percentage == null) {
+      throw userError(ErrorCode.INVALID_INPUT, `Receipt line ${i + 1} (${line.name}) needs a taxRate: the tax rate in hundredths of a percent, like 2500 for 25%, or 0 for no tax.`, at);
+    }
+    if (rate != null && (!Number.isInteger(rate) || rate < 0 || rate > 10000)) {
+      throw userError(ErrorCode.INVALID_INPUT, `The taxRate of receipt line ${i + 1} (${line.name}) must be 0 to 10000 hundredths of a percent (2500 = 25%).`, at);
+    }
+  });
 }

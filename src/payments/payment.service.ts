@@ -16,7 +16,7 @@ import type { PaymentReader } from './payment-reader';
 import type { PaymentStore } from './payment-store';
 import type { PaymentMethod, PaymentRecord, UserFlow } from './payment-record';
 import { generatedReference } from './payment-reference';
-import { checkCancel, checkCapture, checkCreatePayment, checkPhoneNumber, checkRefund, checkReference, REFERENCE_PATTERN, type RequestedAmount } from './payment-validation';
+import { checkCancel, checkCapture, checkCreatePayment, checkPhoneNumber, checkReceipt, checkRefund, checkReference, REFERENCE_PATTERN, type RequestedAmount } from './payment-validation';
 
 /** What a payment mutation returns: the payment it acted on (when known) and why it stopped. */
 export interface PaymentOutcome {
@@ -101,6 +101,7 @@ export class PaymentService {
         minimumUserAge: cmd.minimumUserAge,
         qrFormat: cmd.qrFormat,
       });
+      if (cmd.receipt) checkReceipt(cmd.receipt, ['input', 'receipt']);
       const ref = reference ?? generatedReference(msn, cmd.idempotencyKey);
       // Decided once and kept in the ledger with the request, so a retry with the same key sends the same URL.
       const returnUrl = cmd.appendStatusToken ? this.returnUrlWithToken(msn, ref, cmd) : cmd.returnUrl;
@@ -203,6 +204,7 @@ export class PaymentService {
   private async sendReceipt(msn: string, reference: string, receipt: Receipt): Promise<PaymentOutcome> {
     try {
       checkReference(reference, ['input', 'reference']);
+      checkReceipt(receipt, ['input', 'receipt']);
       const payment = await this.reader.refresh(msn, reference);
       if (!payment) return failed(reference, notFound(reference));
       await this.orders.addReceipt(msn, 'ECOM', reference, receipt);

@@ -199,6 +199,38 @@ describe('ePayment surface through /graphql', () => {
       ]);
     });
   });
+
+  describe('receipts: a line without a tax rate', () => {
+    const RECEIPT = 'mutation ($input: AddPaymentReceiptInput!) { addPaymentReceipt(input: $input) { errors { code message field vippsErrorCode } } }';
+    const receiptCalls = () => api.sim.sim.ctx.requests.filter((r) => r.path.startsWith('/order-management/')).length;
+    const line = (taxRate: number | null) => ({ name: 'Ticket', id: 'T-1', totalAmount: 100000, totalAmountExcludingTax: 80000, totalTaxAmount: 20000, ...(taxRate === null ? {} : { taxRate }) });
+    const refusal = (field: string[]) => ({
+      code: 'INVALID_INPUT',
+      message: 'Receipt line 2 (Ticket) needs a taxRate: the tax rate in hundredths of a percent, like 2500 for 25%, or 0 for no tax.',
+      field,
+      vippsErrorCode: null,
+    });
+
+    it('is refused on addPaymentReceipt with a sentence naming the field, before calling Vipps', async () => {
+      const reference = await authorizedPayment(api);
+      const before = receiptCalls();
+      const refused = await api.gql(RECEIPT, { input: { reference, receipt: { currency: 'NOK', orderLines: [line(2500), line(null)] } } });
+      expect(refused.data.addPaymentReceipt.errors).toEqual([refusal(['input', 'receipt', 'orderLines', '1', 'taxRate'])]);
+      expect(receiptCalls()).toBe(before);
+      const sent = await api.gql(RECEIPT, { input: { reference, receipt: { currency: 'NOK', orderLines: [line(2500), line(0)] } } });
+      expect(sent.data.addPaymentReceipt.errors).toEqual([]);
+      expect(receiptCalls()).toBe(before + 1);
+    });
+
+    it('is refused on createPayment the same way', async () => {
+      const creates = api.sim.sim.ctx.requests.filter((r) => r.path === '/epayment/v1/payments').length;
+      const res = await api.gql('mutation ($input: CreatePaymentInput!) { createPayment(input: $input) { payment { reference } errors { code message field vippsErrorCode } } }', {
+        input: createInput({ receipt: { currency: 'NOK', orderLines: [line(2500), line(null)] } }),
+      });
+      expect(res.data.createPayment).toEqual({ payment: null, errors: [refusal(['input', 'receipt', 'orderLines', '1', 'taxRate'])] });
+      expect(api.sim.sim.ctx.requests.filter((r) => r.path === '/epayment/v1/payments').length).toBe(creates);
+    });
+  });
 });
 
 describe('forceApprovePayment in production', () => {
