@@ -83,7 +83,7 @@ describe('createPayment with appendStatusToken', () => {
       customerPhoneNumber: '4791234567',
       returnUrl: 'https://shop.example/r',
       expiresAt: expiresAt.toISOString(),
-      receipt: { orderLines: [{ name: 'Ticket', id: 't1', totalAmount: 100000, totalAmountExcludingTax: 80000, totalTaxAmount: 20000 }], currency: 'NOK' },
+      receipt: { orderLines: [{ name: 'Ticket', id: 't1', totalAmount: 100000, totalAmountExcludingTax: 80000, totalTaxAmount: 20000, taxRate: 2500 }], currency: 'NOK' },
       appendStatusToken: true,
     });
     const claims = verifyStatusToken(api.config.signingSecret, new URL(decided).searchParams.get('statusToken') ?? '');

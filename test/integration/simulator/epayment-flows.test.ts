@@ -185,7 +185,7 @@ describe('ePayment simulator flows', () => {
     expect((await get(reference)).state).toBe('AUTHORIZED');
   });
 
-  test('PUSH_MESSAGE gets no redirectUrl; QR and NATIVE_REDIRECT get the landing page', async () => {
+  test('PUSH_MESSAGE gets no redirectUrl; QR gets its QR image, NATIVE_REDIRECT the landing page', async () => {
     const push = await t.call('POST', PAYMENTS, {
       body: { amount: money(1000), paymentMethod: { type: 'WALLET' }, reference: 'push-msg-0001', userFlow: 'PUSH_MESSAGE', customer: { phoneNumber: '4791234567' } },
       idempotencyKey: 'push-msg-0001',
@@ -196,7 +196,7 @@ describe('ePayment simulator flows', () => {
       body: { amount: money(1000), paymentMethod: { type: 'WALLET' }, reference: 'qr-flow-0001', userFlow: 'QR', qrFormat: { format: 'IMAGE/PNG', size: 400 } },
       idempotencyKey: 'qr-flow-0001',
     });
-    expect(qr.body.redirectUrl).toMatch(/\/landing\?token=/);
+    expect(qr.body.redirectUrl).toMatch(/\/qr-image\/v1\?token=\w+&format=png&size=400$/);
     const app = await t.call('POST', PAYMENTS, {
       body: { amount: money(1000), paymentMethod: { type: 'WALLET' }, reference: 'native-0001', userFlow: 'NATIVE_REDIRECT', returnUrl: 'myshop://paid' },
       idempotencyKey: 'native-0001',
