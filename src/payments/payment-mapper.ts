@@ -46,6 +46,7 @@ export function fromVipps(msn: string, v: GetPaymentResponse, known: PaymentMeta
     captureGuaranteedUntil: extra.captureGuaranteedUntil ?? null,
     paymentMethod: (v.paymentMethod?.type as PaymentRecord['paymentMethod']) ?? null,
     metadata: v.metadata ?? null,
+    sub: v.profile?.sub ?? null,
   };
   if (known && known.state === next.state) next.updatedAt = known.updatedAt;
   return next;

@@ -30,6 +30,7 @@ export class PaymentMutationResolver {
         paymentMethod: input.paymentMethod ?? 'WALLET',
         metadata: input.metadata ?? null,
         minimumUserAge: input.minimumUserAge ?? null,
+        profileScope: input.profileScope ?? null,
         qrFormat: input.qrFormat ? { format: input.qrFormat.format, size: input.qrFormat.size ?? null } : null,
       }),
     );

@@ -41,6 +41,8 @@ export interface PaymentRecord {
   /** As Vipps reports them (absent in records cached before they were kept). */
   paymentMethod?: PaymentMethod | null;
   metadata?: Record<string, string> | null;
+  /** The customer's Userinfo id, when profile sharing was asked for and they approved. */
+  sub?: string | null;
   /** When money was first captured, from the event log; the 365-day refund window counts from it. Unknown until read. */
   capturedAt?: string | null;
 }

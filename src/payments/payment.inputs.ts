@@ -1,7 +1,7 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, InputType, Int, registerEnumType } from 'type-graphql';
 import { Currency, MoneyInput } from '../graphql/money.type';
-import { PaymentMethod, UserFlow } from './payment.type';
+import { PaymentMethod, ProfileScope, UserFlow } from './payment.type';
 
 @InputType({ description: 'One line of an Order Management receipt. Amounts in minor units.' })
 export class ReceiptLineInput {
@@ -81,6 +81,8 @@ export class CreatePaymentInput {
   minimumUserAge?: number | null;
   @Field(() => QrFormatInput, { nullable: true, description: 'The QR code returned as qrCodeUrl (userFlow QR only; default SVG).' })
   qrFormat?: QrFormatInput | null;
+  @Field(() => [ProfileScope], { nullable: true, description: 'Ask the customer to share this information when approving; the payment then carries their sub for Vipps Userinfo.' })
+  profileScope?: ProfileScope[] | null;
 }
 
 @InputType()

@@ -40,6 +40,8 @@ export interface CreatePaymentCommand {
   metadata?: readonly { key: string; value: string }[] | null;
   minimumUserAge?: number | null;
   qrFormat?: { format: 'IMAGE/SVG+XML' | 'IMAGE/PNG' | 'TEXT/TARGETURL'; size?: number | null } | null;
+  /** Userinfo scopes (`name`, `phoneNumber`, …) the customer is asked to share. */
+  profileScope?: readonly string[] | null;
   customerInteraction?: 'CUSTOMER_PRESENT' | 'CUSTOMER_NOT_PRESENT' | null;
   /** Add `reference` and a `statusToken` to the returnUrl, so a return page with no session can read the payment. */
   appendStatusToken?: boolean | null;
@@ -323,6 +325,7 @@ function createBody(cmd: CreatePaymentCommand, reference: string): CreatePayment
   if (cmd.receipt) body.receipt = cmd.receipt;
   if (cmd.metadata && cmd.metadata.length > 0) body.metadata = Object.fromEntries(cmd.metadata.map((e) => [e.key, e.value]));
   if (cmd.minimumUserAge != null) body.minimumUserAge = cmd.minimumUserAge;
+  if (cmd.profileScope && cmd.profileScope.length > 0) body.profile = { scope: [...new Set(cmd.profileScope)].join(' ') };
   if (cmd.qrFormat) body.qrFormat = { format: cmd.qrFormat.format, ...(cmd.qrFormat.size != null ? { size: cmd.qrFormat.size } : {}) };
   return body;
 }

@@ -71,6 +71,16 @@ registerEnumType(PaymentMethod, {
   description: 'WALLET: paid in the Vipps or MobilePay app. CARD: a free-standing card payment on Vipps\' web page (WEB_REDIRECT only, if the merchant may take cards).',
 });
 
+export enum ProfileScope {
+  NAME = 'name',
+  ADDRESS = 'address',
+  EMAIL = 'email',
+  PHONE_NUMBER = 'phoneNumber',
+  BIRTH_DATE = 'birthDate',
+  NIN = 'nin',
+}
+registerEnumType(ProfileScope, { name: 'ProfileScope', description: 'Customer information the customer is asked to share when approving (Vipps Userinfo scopes).' });
+
 @ObjectType({ simpleResolvers: true, description: 'One metadata pair, as given at creation and kept by Vipps.' })
 export class MetadataEntry {
   @Field() key!: string;
@@ -143,6 +153,8 @@ export class Payment extends Node {
   @Field(() => PaymentMethod, { nullable: true, description: 'As Vipps reports it; null until read from Vipps for payments recorded before this was kept.' })
   paymentMethod!: PaymentMethod | null;
   @Field(() => [MetadataEntry], { description: 'Your metadata, as Vipps keeps it.' }) metadata!: MetadataEntry[];
+  @Field(() => String, { nullable: true, description: "The customer's Userinfo id (Vipps' sub), once they approved a payment that asked for profileScope." })
+  sub!: string | null;
   @Field(() => String, { nullable: true }) description!: string | null;
   @Field(() => DateTimeResolver) createdAt!: Date;
   @Field(() => DateTimeResolver) updatedAt!: Date;
@@ -171,6 +183,7 @@ export class Payment extends Node {
       userFlow: p.userFlow as UserFlow | null,
       qrCodeUrl: p.userFlow === 'QR' ? p.redirectUrl : null,
       paymentMethod: (p.paymentMethod ?? null) as PaymentMethod | null,
+      sub: p.sub ?? null,
       metadata: Object.entries(p.metadata ?? {}).map(([key, value]) => Object.assign(new MetadataEntry(), { key, value })),
       description: p.description,
       createdAt: new Date(p.createdAt),

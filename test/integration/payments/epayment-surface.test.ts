@@ -231,6 +231,28 @@ describe('ePayment surface through /graphql', () => {
       expect(api.sim.sim.ctx.requests.filter((r) => r.path === '/epayment/v1/payments').length).toBe(creates);
     });
   });
+
+  describe('profile sharing', () => {
+    const CREATE = 'mutation ($input: CreatePaymentInput!) { createPayment(input: $input) { payment { reference sub } errors { code } } }';
+    const FORCE = 'mutation ($input: ForceApprovePaymentInput!) { forceApprovePayment(input: $input) { payment { state sub } errors { code } } }';
+
+    it("asks for profile.scope and shows the customer's sub once approved, which Vipps' userinfo answers for", async () => {
+      const created = (await api.gql(CREATE, { input: createInput({ profileScope: ['NAME', 'PHONE_NUMBER'] }) })).data.createPayment;
+      expect(created).toMatchObject({ payment: { sub: null }, errors: [] });
+      const approved = (await api.gql(FORCE, { input: { reference: created.payment.reference, phoneNumber: '4791234567' } })).data.forceApprovePayment;
+      expect(approved.payment.state).toBe('AUTHORIZED');
+      expect(approved.payment.sub).toEqual(expect.any(String));
+      const info = await api.sim.call('GET', `/vipps-userinfo-api/userinfo/${approved.payment.sub}`);
+      expect(info.status).toBe(200);
+      expect(Object.keys(info.body)).toEqual(expect.arrayContaining(['sub', 'name', 'phone_number']));
+    });
+
+    it('has no sub when no profile was asked for', async () => {
+      const created = (await api.gql(CREATE, { input: createInput() })).data.createPayment;
+      const approved = (await api.gql(FORCE, { input: { reference: created.payment.reference } })).data.forceApprovePayment;
+      expect(approved.payment).toEqual({ state: 'AUTHORIZED', sub: null });
+    });
+  });
 });
 
 describe('forceApprovePayment in production', () => {
