@@ -237,7 +237,7 @@ describe('ePayment surface through /graphql', () => {
     const FORCE = 'mutation ($input: ForceApprovePaymentInput!) { forceApprovePayment(input: $input) { payment { state sub } errors { code } } }';
 
     it("asks for profile.scope and shows the customer's sub once approved, which Vipps' userinfo answers for", async () => {
-      const created = (await api.gql(CREATE, { input: createInput({ profileScope: ['NAME', 'PHONE_NUMBER'] }) })).data.createPayment;
+      const created = (await api.gql(CREATE, { input: { ...createInput(), profileScope: ['NAME', 'PHONE_NUMBER'] } })).data.createPayment;
       expect(created).toMatchObject({ payment: { sub: null }, errors: [] });
       const approved = (await api.gql(FORCE, { input: { reference: created.payment.reference, phoneNumber: '4791234567' } })).data.forceApprovePayment;
       expect(approved.payment.state).toBe('AUTHORIZED');
