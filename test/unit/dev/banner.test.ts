@@ -25,7 +25,7 @@ describe('renderBanner', () => {
     expect(text).toMatch(/API key\s+dev/);
     expect(text).toMatch(/Merchant\s+123456/);
     expect(text).toMatch(/IDE\s+http:\/\/localhost:4000\/graphql/);
-    expect(text).toMatch(/Metrics\s+http:\/\/127.0.0.1:9464\/metrics  \(API; operators only\)\n\s+http:\/\/127.0.0.1:9465\/metrics  \(worker; \/healthz beside it\)\n/);
+    expect(text).toMatch(/Metrics\s+http:\/\/127.0.0.1:9464\/metrics {2}\(API; operators only\)\n\s+http:\/\/127.0.0.1:9465\/metrics {2}\(worker; \/healthz beside it\)\n/);
   });
 
   it('outside simulator mode names the environment and prints no key', () => {
