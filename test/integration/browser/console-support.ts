@@ -48,3 +48,12 @@ export function formFields(page: Page, selector: string): Promise<Record<string,
     return Object.fromEntries(Array.from(form.querySelectorAll('input[name], textarea[name]')).map((i) => [i.name, i.value]));
   });
 }
+
+/** On a payment's console page: capture everything left, with a reason, confirmed. */
+export async function captureAll(page: Page, apiUrl: string, reference: string): Promise<void> {
+  await page.goto(`${apiUrl}/console/payments/123456/${reference}`);
+  await page.locator('#capture-reason').fill('Shipped');
+  await page.locator('#capture-reason').locator('xpath=ancestor::form').getByRole('button').click();
+  await page.locator('#confirm').click();
+  await page.locator('#notice').waitFor();
+}

@@ -8,7 +8,7 @@ import { API_KEYS, startTestApi, type TestApi } from '../../support/api';
 import { launchChromium } from '../../support/browser';
 import { authorizedPayment, simView } from '../payments/payment-support';
 import { activeAgreement, advanceDays, AGREEMENT, CREATE_CHARGE, dueIn, key, pollCharge } from '../recurring/recurring-support';
-import { formFields, newConsoleContext, screenshot, seriousViolations, signIn } from './console-support';
+import { captureAll, formFields, newConsoleContext, screenshot, seriousViolations, signIn } from './console-support';
 
 /**
  * The support console (`/console`) in a real headless Chromium against the API, the simulator
@@ -137,11 +137,7 @@ describe('the support console', () => {
     const reference = await authorizedPayment(api, 20000);
     const { context, page } = await newConsoleContext(browser);
     await signIn(page, api.url, 'dev', STAFF);
-    await page.goto(`${api.url}/console/payments/123456/${reference}`);
-    await page.locator('#capture-reason').fill('Shipped');
-    await page.locator('#capture-reason').locator('xpath=ancestor::form').getByRole('button').click();
-    await page.locator('#confirm').click();
-    await page.locator('#notice').waitFor();
+    await captureAll(page, api.url, reference);
 
     await page.locator('#refund-amount').fill('50');
     await page.locator('#refund-reason').fill('Late delivery');
@@ -209,11 +205,7 @@ describe('the support console', () => {
       const reference = await authorizedPayment(api, 10000);
       const { context, page } = await newConsoleContext(browser);
       await signIn(page, api.url, 'dev', STAFF);
-      await page.goto(`${api.url}/console/payments/123456/${reference}`);
-      await page.locator('#capture-reason').fill('Shipped');
-      await page.locator('#capture-reason').locator('xpath=ancestor::form').getByRole('button').click();
-      await page.locator('#confirm').click();
-      await page.locator('#notice').waitFor();
+      await captureAll(page, api.url, reference);
 
       await page.goto(`${elsewhereUrl}/?target=${encodeURIComponent(`${api.url}/console/payments/123456/${reference}/do`)}`);
       const [response] = await Promise.all([page.waitForNavigation(), page.locator('#go').click()]);
