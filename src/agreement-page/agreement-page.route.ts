@@ -66,7 +66,9 @@ async function route(services: AgreementPageServices, req: IncomingMessage, res:
 
   if (req.method !== 'POST') return methodNotAllowed(res, 'POST', language);
   // The page offers no Stop before the customer has accepted; a forged or stale form gets a sentence.
-  const current = await services.recurringReader.refreshAgreement(target.msn, target.agreementId);
+  // The cached record will do (the GET that showed Stop stored it fresh; an agreement never goes
+  // back to PENDING), and the stop reads Vipps itself: no extra Vipps call per press.
+  const [current] = await services.recurringReader.loadAgreements([target]);
   if (!current) return notFound();
   if (current.status === 'PENDING') return send(res, 409, renderProblem(language, t.notStopped, t.pendingNotStopped));
   // One key per agreement: a double click or a resubmitted form is a replay, not a second stop.

@@ -18,6 +18,7 @@ const MAX_SCANNED_PER_PAGE = 20_000;
 export interface AuditFilter {
   reference?: string | null;
   agreementId?: string | null;
+  chargeId?: string | null;
 }
 
 export interface AuditPage {
@@ -56,7 +57,7 @@ export class AuditLog {
     let end = after ? `(${after}` : '+';
     let scanned = 0;
     for (;;) {
-      const want = filter.reference || filter.agreementId ? CHUNK : first + 1 - entries.length;
+      const want = filter.reference || filter.agreementId || filter.chargeId ? CHUNK : first + 1 - entries.length;
       const chunk = await this.redis.xrevrange(key, end, '-', 'COUNT', want);
       for (const [id, fields] of chunk) {
         scanned += 1;
@@ -84,5 +85,6 @@ function clipped(record: AuditRecord): AuditRecord {
 function matches(entry: AuditEntry, filter: AuditFilter): boolean {
   if (filter.reference && entry.reference !== filter.reference) return false;
   if (filter.agreementId && entry.agreementId !== filter.agreementId) return false;
+  if (filter.chargeId && entry.chargeId !== filter.chargeId) return false;
   return true;
 }

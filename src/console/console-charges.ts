@@ -67,7 +67,6 @@ export async function chargeRoute(s: ConsoleServices, r: ConsoleRequest): Promis
 }
 
 async function showCharge(s: ConsoleServices, r: ConsoleRequest, charge: ChargeRecord, status: number, extra: { done?: string | null; refusal?: string | null }): Promise<void> {
-  const audit = await s.audit.page(charge.merchantSerialNumber, { agreementId: charge.agreementId }, 100, null);
-  const entries = audit.entries.filter((a) => a.chargeId === charge.chargeId);
-  sendPage(r.res, status, renderChargePage(r.v, { charge, audit: entries, canWrite: r.key.scopes.has('recurring:write'), ...extra }));
+  const audit = await s.audit.page(charge.merchantSerialNumber, { agreementId: charge.agreementId, chargeId: charge.chargeId }, 50, null);
+  sendPage(r.res, status, renderChargePage(r.v, { charge, audit: audit.entries, canWrite: r.key.scopes.has('recurring:write'), ...extra }));
 }

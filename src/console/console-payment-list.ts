@@ -35,9 +35,11 @@ export async function paymentList(s: ConsoleServices, r: ConsoleRequest): Promis
 
   const found: PaymentRecord[] = [];
   for (const msn of r.key.merchants) {
+    // Each merchant gets its own SHOWN: the merged list is cut to the newest SHOWN after sorting.
+    const before = found.length;
     // The cursor is exclusive: one past the end of the `to` day starts at that day's last payment.
     let after = to === null ? null : { createdAtMs: to + DAY_MS, reference: '' };
-    for (let scanned = 0; scanned < SCAN && found.length < SHOWN; scanned += PAGE) {
+    for (let scanned = 0; scanned < SCAN && found.length - before < SHOWN; scanned += PAGE) {
       const { rows } = await s.paymentRegistry.page(msn, null, PAGE, after);
       const inRange = rows.filter((row) => from === null || row.createdAtMs >= from);
       const loaded = await s.paymentReader.loadMany(inRange.filter((row) => !row.cached).map((row) => ({ msn, reference: row.reference })));
