@@ -16,12 +16,11 @@ const ROUTES = new Set(['/graphql', WEBHOOK_PATH, ...PROBES]);
  * Everything an HTTP request gets besides its answer: a request id (the caller's, or a new one)
  * in its scope and in the `x-request-id` response header; a server span when tracing is on (a
  * child of the caller's `traceparent`); and one access-log line when it ends, at info. `handle`
- * answers the request and never rejects.
+ * answers the request and never rejects; `route` is `routeOf(path)`, worked out once by the caller.
  */
-export function observeRequest(req: IncomingMessage, res: ServerResponse, log: Logger, path: string, handle: () => Promise<void>): void {
+export function observeRequest(req: IncomingMessage, res: ServerResponse, log: Logger, path: string, route: string | undefined, handle: () => Promise<void>): void {
   const started = process.hrtime.bigint();
   const probe = PROBES.has(path);
-  const route = routeOf(path);
   const tracer = probe ? null : activeTracer();
   let span: Span | undefined;
   let spanContext = ROOT_CONTEXT;

@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -19,7 +18,7 @@ import { compiledExecution } from './compiled-execution';
 import { CorsPolicy } from './cors';
 import { formatError } from './format-error';
 import { handleGraphQL, readBody, sendJson } from './graphql-http';
-import { metricsRoute, startOpsServer } from '../telemetry/ops-server';
+import { listen, metricsRoute, startOpsServer } from '../telemetry/ops-server';
 import { ApiMetrics } from './api-metrics';
 import { QueryGate } from './query-gate';
 import { attachGraphQLWebSocket } from './websocket';
@@ -94,7 +93,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   httpServer.on('request', (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const startedMs = performance.now();
-    res.once('finish', () => metrics.httpRequest(routeOf(path), req.method, res.statusCode, startedMs));
+    const served = routeOf(path);
+    res.once('finish', () => metrics.httpRequest(served, req.method, res.statusCode, startedMs));
     const route = async () => {
       if (ide.handle(req, res, path)) return;
       if (path === '/graphql') {
@@ -134,20 +134,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       }
       sendJson(res, 404, { error: 'Not found' });
     };
-    observeRequest(req, res, log, path, () =>
+    observeRequest(req, res, log, path, served, () =>
       route().catch((error: unknown) => {
-        log.error({ err: error, path: routeOf(path) ?? path }, 'request failed');
+        log.error({ err: error, path: served ?? path }, 'request failed');
         if (!res.headersSent) sendJson(res, 500, { error: 'Internal error' });
         else res.end();
       }),
     );
   });
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port ?? 0, options.host ?? config.http.host, () => resolve());
-  });
-  const port = (httpServer.address() as AddressInfo).port;
+  const port = await listen(httpServer, options.port ?? 0, options.host ?? config.http.host);
   const metricsServer =
     options.metricsPort === null ? null : await startOpsServer(config.metrics.host, options.metricsPort ?? config.metrics.port, { '/metrics': metricsRoute(services.metrics.registry) });
   return {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
@@ -18,15 +18,20 @@ export interface OpsServer {
  */
 export async function startOpsServer(host: string, port: number, routes: Record<string, OpsRoute>): Promise<OpsServer> {
   const server = createServer((req, res) => void answer(routes, req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const bound = (server.address() as AddressInfo).port;
+  const bound = await listen(server, port, host);
   return {
     baseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Listens on host:port; the port actually bound (a free one when asked for 0). Rejects when it cannot (EADDRINUSE). */
+export async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
 }
 
 async function answer(routes: Record<string, OpsRoute>, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -5,6 +5,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { settledWithin } from '../common/settled-within';
 import type { Logger } from '../log/logger';
 
 /**
@@ -67,14 +68,14 @@ export function startTracing(options: TracingOptions): Tracing | null {
 
 /** The last export may fail or hang (collector gone): worth a line, not a failed or slow stop. */
 async function exportLastSpans(provider: TracerProvider, log: Logger | undefined): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), SHUTDOWN_EXPORT_MS)));
   const exported = provider.shutdown().then(
     () => 'exported' as const,
-    (error: unknown) => void log?.warn({ problem: error instanceof Error ? error.message : String(error) }, 'tracing: the last spans could not be exported'),
+    (error: unknown) => {
+      log?.warn({ problem: error instanceof Error ? error.message : String(error) }, 'tracing: the last spans could not be exported');
+      return 'failed' as const;
+    },
   );
-  if ((await Promise.race([exported, late])) === 'late') log?.warn({ waitedMs: SHUTDOWN_EXPORT_MS }, 'tracing: gave up waiting for the last spans to be exported');
-  clearTimeout(timer);
+  if ((await settledWithin(exported, SHUTDOWN_EXPORT_MS)) === undefined) log?.warn({ waitedMs: SHUTDOWN_EXPORT_MS }, 'tracing: gave up waiting for the last spans to be exported');
 }
 
 function otlpExporter(endpoint: string): OTLPTraceExporter {
