@@ -3,7 +3,7 @@ import { ErrorCode, userError } from '../common/error-code';
 import type { Logger } from '../log/logger';
 import { MERCHANT_EVENT_TYPES, type MerchantEvent, type MerchantEventSink, type MerchantEventType } from '../merchant-events/merchant-event';
 import type { JobScheduler } from '../queues/job-scheduler';
-import { QueueName, type MerchantWebhookData } from '../queues/queues';
+import { jobIds, QueueName, type MerchantWebhookData } from '../queues/queues';
 import type { RedisKeys } from '../redis/keys';
 import { jobOrigin } from '../telemetry/job-spans';
 import { DeliveryLog, type Attempt } from './delivery-log';
@@ -119,7 +119,7 @@ export class MerchantWebhooks implements MerchantEventSink {
       throw userError(ErrorCode.NOT_FOUND, 'This event is no longer kept: events can be redelivered for 3 days.', ['deliveryId']);
     }
     const data: MerchantWebhookData = { msn, endpointId: delivery.endpointId, eventId: delivery.eventId, redelivery: true, ...jobOrigin() };
-    const jobId = `${deliveryJobId(delivery.endpointId, delivery.eventId)}__again__${this.now().getTime()}`;
+    const jobId = `${jobIds.merchantWebhook(delivery.endpointId, delivery.eventId)}__again__${this.now().getTime()}`;
     await this.queue().add(QueueName.MerchantWebhook, data, deliveryJobOptions(this.schedule, jobId));
   }
 
@@ -138,7 +138,7 @@ export class MerchantWebhooks implements MerchantEventSink {
         // The origin (request id, trace context) lets the delivery's logs and span point back to the change.
         const data: MerchantWebhookData = { msn, endpointId, eventId: event.id, ...jobOrigin() };
         try {
-          await this.queue().add(QueueName.MerchantWebhook, data, deliveryJobOptions(this.schedule, deliveryJobId(endpointId, event.id)));
+          await this.queue().add(QueueName.MerchantWebhook, data, deliveryJobOptions(this.schedule, jobIds.merchantWebhook(endpointId, event.id)));
         } catch (error) {
           await this.registry.release(msn, endpointId, event.id).catch(() => undefined);
           throw error;
@@ -174,11 +174,6 @@ export class MerchantWebhooks implements MerchantEventSink {
       throw error;
     }
   }
-}
-
-/** BullMQ job ids may not contain ':'; endpoint ids and event ids (`evt_<hex>`) do not. */
-export function deliveryJobId(endpointId: string, eventId: string): string {
-  return `merchant-webhook__${endpointId}__${eventId.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 }
 
 function checkedTypes(types: readonly string[]): MerchantEventType[] {

@@ -95,6 +95,8 @@ export const jobIds = {
   pollCharge: (msn: string, agreementId: string, chargeId: string) => `poll-charge__${msn}__${agreementId}__${chargeId}`,
   captureCharge: (msn: string, agreementId: string, chargeId: string, threshold: CaptureThreshold = 'first') =>
     `${threshold === 'first' ? 'capture-charge' : 'capture-charge-final'}__${msn}__${agreementId}__${chargeId}`,
+  /** One event's delivery to one webhook endpoint (endpoint ids have no ':'; event ids, `evt_<hex>`, are made safe). */
+  merchantWebhook: (endpointId: string, eventId: string) => `merchant-webhook__${endpointId}__${eventId.replace(/[^A-Za-z0-9_-]/g, '-')}`,
 };
 
 /** Completed jobs are removed so a deterministic id can be used again for the next round. */
