@@ -9,14 +9,13 @@ import { paymentEvents } from '../src/merchant-events/change-events';
 import type { MerchantEvent } from '../src/merchant-events/merchant-event';
 import { signedMessage } from '../src/merchant-webhooks/webhook-message';
 import type { PaymentRecord } from '../src/payments/payment-record';
-import { bullPrefix, QueueName } from '../src/queues/queues';
 import { workerRedis } from '../src/redis/client';
 import { createVippsClient } from '../src/vipps/vipps-client';
 import { round, target, type Benchmark, type BenchContext, type BenchmarkReport, type Target } from './benchmark';
 import { forkRpc, wallMs, type RpcChild } from './ipc';
 import { quantile } from './load';
 import { fmt } from './report';
-import { deleteKeys } from './stack';
+import { clearBenchRun } from './stack';
 
 /**
  * Issue 14: outbound merchant webhooks under load. 10,000 payment changes of one merchant are
@@ -185,10 +184,7 @@ export const merchantWebhooksBench: Benchmark = {
       ctx.progress('merchant-webhooks: stopping the worker and the receiver, cleaning up');
       await worker?.stop(30_000);
       await receiver?.stop(10_000);
-      for (const name of Object.values(QueueName)) await services.jobs.queue(name).obliterate({ force: true }).catch(() => undefined);
-      await deleteKeys(redis, `${prefix}:`).catch(() => undefined);
-      await deleteKeys(redis, bullPrefix(prefix)).catch(() => undefined);
-      await services.close();
+      await clearBenchRun(services, redis, prefix);
       subscriber.disconnect();
       redis.disconnect();
     }

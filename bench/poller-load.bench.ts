@@ -6,7 +6,7 @@ import { loadConfig, SIMULATOR_MERCHANT } from '../src/config/config';
 import { createLogger } from '../src/log/logger';
 import { progressVersion } from '../src/payments/payment-version';
 import type { PaymentRecord } from '../src/payments/payment-record';
-import { bullPrefix, POLL, QueueName } from '../src/queues/queues';
+import { POLL, QueueName } from '../src/queues/queues';
 import { workerRedis } from '../src/redis/client';
 import { redisKeys } from '../src/redis/keys';
 import { startSimulator } from '../src/simulator/simulator-server';
@@ -16,7 +16,7 @@ import { round, target, type Benchmark, type BenchContext, type BenchmarkReport,
 import { forkRpc, type RpcChild } from './ipc';
 import { quantile } from './load';
 import { fmt } from './report';
-import { deleteKeys } from './stack';
+import { clearBenchRun } from './stack';
 import { paymentTopic } from '../src/payments/payment-topic';
 
 /**
@@ -423,10 +423,7 @@ async function runVariant(ctx: BenchContext, variant: Variant): Promise<VariantR
     ctx.progress('poller-load: stopping the worker and cleaning up');
     await api?.stop(30_000);
     await worker?.stop(30_000);
-    for (const name of Object.values(QueueName)) await services.jobs.queue(name).obliterate({ force: true }).catch(() => undefined);
-    await deleteKeys(redis, `${prefix}:`).catch(() => undefined);
-    await deleteKeys(redis, bullPrefix(prefix)).catch(() => undefined);
-    await services.close();
+    await clearBenchRun(services, redis, prefix);
     detector.disconnect();
     subscriber.disconnect();
     redis.disconnect();

@@ -5,6 +5,7 @@ import { createServices, type Services } from '../src/app/services';
 import { DEV_API_KEY, loadConfig, SIMULATOR_MERCHANT } from '../src/config/config';
 import { buildGraphQLSchema } from '../src/api/schema/schema';
 import { createLogger } from '../src/log/logger';
+import { bullPrefix, QueueName } from '../src/queues/queues';
 import { apiRedis, workerRedis } from '../src/redis/client';
 import { redisKeys, type RedisKeys } from '../src/redis/keys';
 import { startSimulator, type Simulator } from '../src/simulator/simulator-server';
@@ -86,6 +87,14 @@ export function graphqlClient(url: string, authorization: string): GraphQLCall {
     const body = JSON.parse(text) as { data: T; errors?: unknown[] };
     return { status: res.status, text, data: body.data, ...(body.errors ? { errors: body.errors } : {}) };
   };
+}
+
+/** After a bench that ran workers: empties every queue, deletes the run's keys and its BullMQ keys (best effort), closes the services. */
+export async function clearBenchRun(services: Services, redis: Redis, prefix: string): Promise<void> {
+  for (const name of Object.values(QueueName)) await services.jobs.queue(name).obliterate({ force: true }).catch(() => undefined);
+  await deleteKeys(redis, `${prefix}:`).catch(() => undefined);
+  await deleteKeys(redis, bullPrefix(prefix)).catch(() => undefined);
+  await services.close();
 }
 
 /** Deletes every key under `prefix` (SCAN, so a shared Redis given as REDIS_URL is not blocked). */

@@ -53,10 +53,21 @@ function finderPng(size: number): Buffer {
       const ring = Math.min(dx, dy, 6 - dx, 6 - dy);
       return ring !== 1;
     });
-  const rows = Buffer.alloc(size * (size + 1), 0xff);
+  // One scanline per module row (29 in all), copied to each pixel row it covers: the cost stays
+  // one pass over the image, not a finder test per pixel.
+  const scanline = (my: number): Buffer => {
+    const line = Buffer.alloc(size + 1, 0xff);
+    line[0] = 0; // filter: none
+    for (let x = 0; x < size; x++) if (dark(Math.floor(x / module), my)) line[1 + x] = 0;
+    return line;
+  };
+  const rows = Buffer.alloc(size * (size + 1));
+  let line = scanline(0);
+  let lineRow = 0;
   for (let y = 0; y < size; y++) {
-    rows[y * (size + 1)] = 0; // filter: none
-    for (let x = 0; x < size; x++) if (dark(Math.floor(x / module), Math.floor(y / module))) rows[y * (size + 1) + 1 + x] = 0;
+    const my = Math.floor(y / module);
+    if (my !== lineRow) [line, lineRow] = [scanline(my), my];
+    line.copy(rows, y * (size + 1));
   }
   const header = Buffer.alloc(13);
   header.writeUInt32BE(size, 0);
