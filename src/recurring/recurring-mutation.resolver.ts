@@ -106,9 +106,6 @@ async function withMerchant(ctx: RecurringContext, requested: string | null | un
   return { ...(await act(msn, caller.keyId)), msn };
 }
 
-
-
-
 /** A refused or unconfirmed operation keeps its UserError even when the agreement or charge cannot be read now. */
 function unlessRefused(outcome: Located) {
   return (error: unknown): null => {
