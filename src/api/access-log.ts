@@ -4,7 +4,7 @@ import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROU
 import { AGREEMENT_PAGE_PREFIX } from '../agreement-page/agreement-page.route';
 import { IDE_ASSETS_PREFIX } from '../ide/ide.assets';
 import type { Logger } from '../log/logger';
-import { callerRequestId, inRequestScope, newRequestId, type RequestScope } from '../telemetry/request-scope';
+import { callerRequestId, givenRequestId, inRequestScope, newRequestId, type RequestScope } from '../telemetry/request-scope';
 import { activeTracer } from '../telemetry/tracing';
 import { WEBHOOK_PATH } from '../webhooks/webhook-events';
 
@@ -33,7 +33,9 @@ export function observeRequest(req: IncomingMessage, res: ServerResponse, log: L
     spanContext = trace.setSpan(parent, span);
   }
   // Without a caller's id, the trace's id when there is a trace: one id finds the logs and the trace.
-  const scope: RequestScope = { requestId: callerRequestId(req.headers) ?? span?.spanContext().traceId ?? newRequestId() };
+  // A span already continues the caller's traceparent, so its trace id is that one: not parsed twice.
+  const requestId = span ? (givenRequestId(req.headers) ?? span.spanContext().traceId) : (callerRequestId(req.headers) ?? newRequestId());
+  const scope: RequestScope = { requestId };
   res.setHeader('x-request-id', scope.requestId);
   res.once('close', () => {
     const status = res.statusCode;

@@ -37,8 +37,8 @@ const CALLER_REQUEST_ID = /^[\x21-\x7e]{1,64}$/;
  * a valid W3C `traceparent` (so its logs and its trace share an id); else undefined.
  */
 export function callerRequestId(headers: IncomingHttpHeaders): string | undefined {
-  const given = headers['x-request-id'];
-  if (typeof given === 'string' && CALLER_REQUEST_ID.test(given)) return given;
+  const given = givenRequestId(headers);
+  if (given) return given;
   const traceparent = headers.traceparent;
   return (typeof traceparent === 'string' ? parseTraceParent(traceparent) : null)?.traceId;
 }
@@ -46,4 +46,10 @@ export function callerRequestId(headers: IncomingHttpHeaders): string | undefine
 /** 32 hex digits, the shape of a trace id (a UUID's: Node makes those from a cached pool of randomness). */
 export function newRequestId(): string {
   return randomUUID().replaceAll('-', '');
+}
+
+/** The caller's `x-request-id` alone, when short and printable (a traced request has the trace id from its span). */
+export function givenRequestId(headers: IncomingHttpHeaders): string | undefined {
+  const given = headers['x-request-id'];
+  return typeof given === 'string' && CALLER_REQUEST_ID.test(given) ? given : undefined;
 }
