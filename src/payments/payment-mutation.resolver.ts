@@ -97,7 +97,6 @@ async function withMerchant(ctx: PaymentContext, requested: string | null | unde
   return { ...(await act(msn, caller.keyId)), msn };
 }
 
-
 async function paymentPayload(ctx: PaymentContext, outcome: PaymentOutcome & { msn?: string }): Promise<PaymentPayload> {
   const key = outcome.msn && outcome.reference ? { msn: outcome.msn, reference: outcome.reference } : null;
   // A refused or unconfirmed operation keeps its UserError even when the payment cannot be read now.

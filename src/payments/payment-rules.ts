@@ -1,4 +1,4 @@
-import type { PaymentRecord } from './payment-record';
+import type { PaymentRecord, PaymentState } from './payment-record';
 
 /**
  * Derived facts about a payment, from Vipps' state machine and money rules (docs/vipps.md §8, §9).
@@ -13,17 +13,8 @@ const REFUND_WINDOW_DAYS = 365;
 
 export type PaymentAction = 'CAPTURE' | 'REFUND' | 'CANCEL';
 
-export type PaymentStatus =
-  | 'CREATED'
-  | 'AUTHORIZED'
-  | 'PARTIALLY_CAPTURED'
-  | 'CAPTURED'
-  | 'PARTIALLY_REFUNDED'
-  | 'REFUNDED'
-  | 'CANCELLED'
-  | 'ABORTED'
-  | 'EXPIRED'
-  | 'TERMINATED';
+/** Vipps' states, with AUTHORIZED told apart by where the money went (`paymentStatus`). */
+export type PaymentStatus = PaymentState | 'PARTIALLY_CAPTURED' | 'CAPTURED' | 'PARTIALLY_REFUNDED' | 'REFUNDED' | 'CANCELLED';
 
 /** Money reserved and not yet captured or released: A − C − X while AUTHORIZED. */
 export function capturable(p: PaymentRecord): number {

@@ -216,8 +216,7 @@ export function checkCancel(p: PaymentRecord, onlyIfNotApproved: boolean): void 
 export function checkReceipt(receipt: Receipt, field: string[]): void {
   receipt.orderLines.forEach((line, i) => {
     const at = [...field, 'orderLines', String(i), 'taxRate'];
-    const rate = (line as { taxRate?: number | null }).taxRate;
-    const percentage = (line as { taxPercentage?: number | null }).taxPercentage;
+    const { taxRate: rate, taxPercentage: percentage } = line;
     if (rate == null && percentage == null) {
       throw userError(ErrorCode.INVALID_INPUT, `Receipt line ${i + 1} (${line.name}) needs a taxRate: the tax rate in hundredths of a percent, like 2500 for 25%, or 0 for no tax.`, at);
     }
