@@ -2,7 +2,7 @@ import type { AuditEntry } from '../audit/audit-entry';
 import { escapeHtml as e } from '../common/escape-html';
 import { formatMoney } from '../common/money';
 import type { AgreementRecord, ChargeRecord } from '../recurring/recurring-record';
-import { csrfField, layout, notice, problem, table, when, type View } from './console-layout';
+import { actionForm, confirmPage, layout, notice, problem, table, when, type View } from './console-layout';
 import { auditTable } from './console-payment.render';
 
 export function agreementPath(a: { merchantSerialNumber: string; agreementId: string }): string {
@@ -38,13 +38,7 @@ export function renderAgreementPage(v: View, d: AgreementPageData): string {
     ? `<p id="read-only">${e(t.readOnly)}</p>`
     : !canStop(a)
       ? `<p>${e(t.noAgreementActions)}</p>`
-      : `<form method="post" action="${e(agreementPath(a))}/confirm" class="action" aria-labelledby="stop-title">
-<h3 id="stop-title">${e(t.stop)}</h3>
-${csrfField(v)}<input type="hidden" name="action" value="stop">
-<label for="stop-reason">${e(t.reason)}</label><p class="hint" id="stop-reason-hint">${e(t.reasonHint)}</p>
-<textarea id="stop-reason" name="reason" rows="2" required maxlength="200" aria-describedby="stop-reason-hint"></textarea>
-<button type="submit" class="primary">${e(t.continue)}…</button>
-</form>`;
+      : actionForm(v, { path: agreementPath(a), id: 'stop', action: 'stop', title: t.stop, amountLabel: null });
   const charges = d.charges.length === 0
     ? `<p>${e(t.noCharges)}</p>`
     : table(
@@ -82,17 +76,5 @@ ${charges}
 
 export function renderStopConfirm(v: View, a: AgreementRecord, reason: string, nonce: string): string {
   const { t } = v;
-  return layout(
-    v,
-    t.confirmTitle,
-    `<h1>${e(t.confirmTitle)}: ${e(t.stop)}</h1>
-<p id="question">${e(t.confirmStop(a.productName, a.agreementId))}</p>
-<p>${e(t.reason)}: <q id="reason">${e(reason)}</q></p>
-<form method="post" action="${e(agreementPath(a))}/do">
-${csrfField(v)}<input type="hidden" name="action" value="stop">
-<input type="hidden" name="reason" value="${e(reason)}"><input type="hidden" name="nonce" value="${e(nonce)}">
-<button type="submit" class="danger" id="confirm">${e(t.yes(t.stop))}</button>
-</form>
-<p><a href="${e(agreementPath(a))}">${e(t.back)}</a></p>`,
-  );
+  return confirmPage(v, { path: agreementPath(a), action: 'stop', label: t.stop, question: t.confirmStop(a.productName, a.agreementId), amount: null, reason, nonce, button: t.yes(t.stop) });
 }

@@ -4,7 +4,7 @@ import { formatMoney } from '../common/money';
 import { cancellable, capturable, refundable } from '../recurring/charge-rules';
 import type { ChargeRecord } from '../recurring/recurring-record';
 import { agreementPath } from './console-agreement.render';
-import { csrfField, layout, notice, problem, table, when, type View } from './console-layout';
+import { actionForm, confirmPage, layout, notice, problem, table, when, type View } from './console-layout';
 import { auditTable } from './console-payment.render';
 
 export type ChargeActionName = 'capture' | 'refund' | 'cancel';
@@ -34,18 +34,9 @@ export interface ChargePageData {
   refusal?: string | null;
 }
 
-function actionForm(v: View, c: ChargeRecord, action: ChargeActionName, max: number): string {
-  const amount = max > 0
-    ? `<label for="charge-${action}-amount">${e(v.t.amountLabel(formatMoney(max, c.currency)))}</label><input type="text" inputmode="decimal" id="charge-${action}-amount" name="amount" autocomplete="off">`
-    : '';
-  return `<form method="post" action="${e(chargePath(c))}/confirm" class="action" aria-labelledby="charge-${action}-title">
-<h3 id="charge-${action}-title">${e(chargeActionLabel(v, action))}</h3>
-${csrfField(v)}<input type="hidden" name="action" value="${action}">
-${amount}
-<label for="charge-${action}-reason">${e(v.t.reason)}</label><p class="hint" id="charge-${action}-reason-hint">${e(v.t.reasonHint)}</p>
-<textarea id="charge-${action}-reason" name="reason" rows="2" required maxlength="200" aria-describedby="charge-${action}-reason-hint"></textarea>
-<button type="submit" class="primary">${e(v.t.continue)}…</button>
-</form>`;
+function chargeActionForm(v: View, c: ChargeRecord, action: ChargeActionName, max: number): string {
+  const amountLabel = max > 0 ? v.t.amountLabel(formatMoney(max, c.currency)) : null;
+  return actionForm(v, { path: chargePath(c), id: `charge-${action}`, action, title: chargeActionLabel(v, action), amountLabel });
 }
 
 export function renderChargePage(v: View, d: ChargePageData): string {
@@ -57,7 +48,7 @@ export function renderChargePage(v: View, d: ChargePageData): string {
     ? `<p id="read-only">${e(t.readOnly)}</p>`
     : actions.length === 0
       ? `<p>${e(t.noActions)}</p>`
-      : actions.map((a) => actionForm(v, c, a.action, a.max)).join('\n');
+      : actions.map((a) => chargeActionForm(v, c, a.action, a.max)).join('\n');
   return layout(
     v,
     `${t.charge} ${c.chargeId}`,
@@ -87,17 +78,5 @@ export function renderChargeConfirm(v: View, c: ChargeRecord, action: ChargeActi
   const { t } = v;
   const label = chargeActionLabel(v, action);
   const money = formatMoney(amount, c.currency);
-  return layout(
-    v,
-    t.confirmTitle,
-    `<h1>${e(t.confirmTitle)}: ${e(label)}</h1>
-<p id="question">${e(t.confirmCharge(label, money, c.chargeId))}</p>
-<p>${e(t.reason)}: <q id="reason">${e(reason)}</q></p>
-<form method="post" action="${e(chargePath(c))}/do">
-${csrfField(v)}<input type="hidden" name="action" value="${action}"><input type="hidden" name="amount" value="${amount}">
-<input type="hidden" name="reason" value="${e(reason)}"><input type="hidden" name="nonce" value="${e(nonce)}">
-<button type="submit" class="danger" id="confirm">${e(t.yes(`${label} ${money}`))}</button>
-</form>
-<p><a href="${e(chargePath(c))}">${e(t.back)}</a></p>`,
-  );
+  return confirmPage(v, { path: chargePath(c), action, label, question: t.confirmCharge(label, money, c.chargeId), amount, reason, nonce, button: t.yes(`${label} ${money}`) });
 }

@@ -90,3 +90,43 @@ export function notice(text: string): string {
 export function problem(title: string, text: string): string {
   return `<div class="problem" role="alert" id="problem"><strong>${e(title)}:</strong> ${e(text)}</div>`;
 }
+
+/**
+ * An action's first step (POST `<path>/confirm`): the amount when the action takes one, and the
+ * reason. `id` prefixes the form's element ids, so several forms fit on one page.
+ */
+export function actionForm(v: View, f: { path: string; id: string; action: string; title: string; amountLabel: string | null }): string {
+  const { t } = v;
+  const amount = f.amountLabel === null
+    ? ''
+    : `<label for="${f.id}-amount">${e(f.amountLabel)}</label><input type="text" inputmode="decimal" id="${f.id}-amount" name="amount" autocomplete="off">\n`;
+  return `<form method="post" action="${e(f.path)}/confirm" class="action" aria-labelledby="${f.id}-title">
+<h3 id="${f.id}-title">${e(f.title)}</h3>
+${csrfField(v)}<input type="hidden" name="action" value="${e(f.action)}">
+${amount}<label for="${f.id}-reason">${e(t.reason)}</label><p class="hint" id="${f.id}-reason-hint">${e(t.reasonHint)}</p>
+<textarea id="${f.id}-reason" name="reason" rows="2" required maxlength="200" aria-describedby="${f.id}-reason-hint"></textarea>
+<button type="submit" class="primary">${e(t.continue)}…</button>
+</form>`;
+}
+
+/**
+ * An action's confirmation page: says exactly what happens, and POSTs `<path>/do` with the
+ * action, the amount when it has one, the reason and the nonce its idempotency key comes from.
+ */
+export function confirmPage(v: View, c: { path: string; action: string; label: string; question: string; amount: number | null; reason: string; nonce: string; button: string }): string {
+  const { t } = v;
+  const amount = c.amount === null ? '' : `<input type="hidden" name="amount" value="${c.amount}">`;
+  return layout(
+    v,
+    t.confirmTitle,
+    `<h1>${e(t.confirmTitle)}: ${e(c.label)}</h1>
+<p id="question">${e(c.question)}</p>
+<p>${e(t.reason)}: <q id="reason">${e(c.reason)}</q></p>
+<form method="post" action="${e(c.path)}/do">
+${csrfField(v)}<input type="hidden" name="action" value="${e(c.action)}">${amount}
+<input type="hidden" name="reason" value="${e(c.reason)}"><input type="hidden" name="nonce" value="${e(c.nonce)}">
+<button type="submit" class="danger" id="confirm">${e(c.button)}</button>
+</form>
+<p><a href="${e(c.path)}">${e(t.back)}</a></p>`,
+  );
+}

@@ -3,7 +3,7 @@ import { escapeHtml as e } from '../common/escape-html';
 import { formatMoney } from '../common/money';
 import { availableActions, capturable, captureDeadline, refundable, type PaymentAction } from '../payments/payment-rules';
 import type { PaymentEventRecord, PaymentRecord } from '../payments/payment-record';
-import { csrfField, layout, notice, problem, table, when, type View } from './console-layout';
+import { actionForm, confirmPage, layout, notice, problem, table, when, type View } from './console-layout';
 
 export type PaymentActionName = 'capture' | 'refund' | 'cancel';
 
@@ -31,21 +31,11 @@ function timeLeft(v: View, deadline: Date | null, now: Date): string {
   return `${e(when(deadline))} (<span id="time-left">${e(v.t.timeLeft(Math.floor(hours / 24), hours % 24))}</span>)`;
 }
 
-function actionForm(v: View, p: PaymentRecord, action: PaymentAction): string {
+function paymentActionForm(v: View, p: PaymentRecord, action: PaymentAction): string {
   const name = action.toLowerCase() as PaymentActionName;
   const max = action === 'CAPTURE' ? capturable(p) : action === 'REFUND' ? refundable(p) : 0;
-  const label = { capture: v.t.capture, refund: v.t.refund, cancel: v.t.cancel }[name];
-  const amount = max > 0
-    ? `<label for="${name}-amount">${e(v.t.amountLabel(formatMoney(max, p.amount.currency)))}</label><input type="text" inputmode="decimal" id="${name}-amount" name="amount" autocomplete="off">`
-    : '';
-  return `<form method="post" action="${e(paymentPath(p))}/confirm" class="action" aria-labelledby="${name}-title">
-<h3 id="${name}-title">${e(label)}</h3>
-${csrfField(v)}<input type="hidden" name="action" value="${name}">
-${amount}
-<label for="${name}-reason">${e(v.t.reason)}</label><p class="hint" id="${name}-reason-hint">${e(v.t.reasonHint)}</p>
-<textarea id="${name}-reason" name="reason" rows="2" required maxlength="200" aria-describedby="${name}-reason-hint"></textarea>
-<button type="submit" class="primary">${e(v.t.continue)}…</button>
-</form>`;
+  const title = { capture: v.t.capture, refund: v.t.refund, cancel: v.t.cancel }[name];
+  return actionForm(v, { path: paymentPath(p), id: name, action: name, title, amountLabel: max > 0 ? v.t.amountLabel(formatMoney(max, p.amount.currency)) : null });
 }
 
 export function auditTable(v: View, entries: readonly AuditEntry[]): string {
@@ -72,7 +62,7 @@ export function renderPaymentPage(v: View, d: PaymentPageData): string {
     ? `<p id="read-only">${e(t.readOnly)}</p>`
     : actions.length === 0
       ? `<p>${e(t.noActions)}</p>`
-      : actions.map((a) => actionForm(v, p, a)).join('\n');
+      : actions.map((a) => paymentActionForm(v, p, a)).join('\n');
   const timeline = table(
     [t.time, t.event, t.amount, t.result],
     d.events.map((ev) => [e(when(ev.timestamp)), e(ev.name), money(ev.amount.value), e(ev.success ? t.ok : t.failed)]),
@@ -110,17 +100,5 @@ export function renderPaymentConfirm(v: View, p: PaymentRecord, action: PaymentA
   const money = formatMoney(amount, p.amount.currency);
   const question = { capture: t.confirmCapture, refund: t.confirmRefund, cancel: t.confirmCancel }[action](money, p.reference);
   const label = { capture: t.capture, refund: t.refund, cancel: t.cancel }[action];
-  return layout(
-    v,
-    t.confirmTitle,
-    `<h1>${e(t.confirmTitle)}: ${e(label)}</h1>
-<p id="question">${e(question)}</p>
-<p>${e(t.reason)}: <q id="reason">${e(reason)}</q></p>
-<form method="post" action="${e(paymentPath(p))}/do">
-${csrfField(v)}<input type="hidden" name="action" value="${action}"><input type="hidden" name="amount" value="${amount}">
-<input type="hidden" name="reason" value="${e(reason)}"><input type="hidden" name="nonce" value="${e(nonce)}">
-<button type="submit" class="danger" id="confirm">${e(t.yes(`${label} ${money}`))}</button>
-</form>
-<p><a href="${e(paymentPath(p))}">${e(t.back)}</a></p>`,
-  );
+  return confirmPage(v, { path: paymentPath(p), action, label, question, amount, reason, nonce, button: t.yes(`${label} ${money}`) });
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { fromAcceptLanguage } from '../agreement-page/agreement-page.language';
 
 /** The console's languages: English and Norwegian (bokmål). */
 export type Lang = 'en' | 'nb';
@@ -257,6 +258,6 @@ export const TEXT: Record<Lang, Text> = { en: EN, nb: NB };
 export function chosenLang(req: IncomingMessage, query: URLSearchParams, cookie: string | undefined): Lang {
   const asked = query.get('lang') ?? cookie;
   if (asked === 'en' || asked === 'nb') return asked;
-  const first = (req.headers['accept-language'] ?? '').split(',')[0]?.trim().toLowerCase() ?? '';
-  return /^(nb|no|nn)\b/.test(first) ? 'nb' : 'en';
+  // The agreement page's reading of Accept-Language (q-values, nn/no as bokmål); the console has nb and en.
+  return fromAcceptLanguage(req.headers['accept-language']) === 'nb' ? 'nb' : 'en';
 }
