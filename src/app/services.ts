@@ -37,7 +37,6 @@ import { agreementTopic, chargeTopic } from '../recurring/recurring-topics';
 import { paymentTopic } from '../payments/payment-topic';
 import { CaptureWarnings } from '../merchant-events/capture-warnings';
 import { agreementEvents, chargeEvents, paymentEvents } from '../merchant-events/change-events';
-import type { MerchantEventSink } from '../merchant-events/merchant-event';
 import { MerchantEvents } from '../merchant-events/merchant-events';
 import { ReservationIndex } from '../merchant-events/reservation-index';
 
@@ -93,11 +92,9 @@ export function createServices(deps: ServiceDeps): Services {
   reportRedisErrors(limiterRedis, log, 'rate limiter');
   const live = new LiveUpdates(redis, deps.subscriber, keys, log);
   const jobs = new JobScheduler(redis, config.redis.prefix, config.capture, log);
-  /** Where merchant events go besides the stream: the outbound webhooks add their sink here. */
-  const eventSinks: MerchantEventSink[] = [];
   const merchantWebhooks = new MerchantWebhooks(redis, keys, jobs, log, { policy: config.merchantWebhooks });
-  eventSinks.push(merchantWebhooks);
-  const merchantEvents = new MerchantEvents(live, eventSinks, log);
+  // Where merchant events go besides the stream: the outbound webhooks.
+  const merchantEvents = new MerchantEvents(live, [merchantWebhooks], log);
   const reservations = new ReservationIndex(redis, keys);
   const paymentRegistry = new PaymentRegistry(redis, keys);
   const paymentCache = new PaymentCache(redis, keys, log, metrics.cache);
