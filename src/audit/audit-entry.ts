@@ -38,8 +38,8 @@ export function outcomeOf(errors: readonly { code: string }[]): string {
 }
 
 export interface AuditRecord {
-  /** The API key's configured id, or `system:<job>` for the worker. */
-  actor: string;
+  /** Who did it (see `Actor`). */
+  actor: Actor;
   operation: AuditOperation;
   msn: string;
   reference?: string | null;

@@ -78,11 +78,12 @@ export function createSupportConsole(services: ConsoleServices, redis: Redis): S
 
   async function find(r: ConsoleRequest): Promise<void> {
     const q = (r.query.get('q') ?? '').trim();
+    // Cache first (Vipps on a miss): the page found reads Vipps fresh anyway.
     for (const msn of r.key.merchants) {
-      if (r.key.scopes.has('payments:read') && REFERENCE_PATTERN.test(q) && (await services.paymentReader.refresh(msn, q))) {
+      if (r.key.scopes.has('payments:read') && REFERENCE_PATTERN.test(q) && (await services.paymentReader.loadMany([{ msn, reference: q }]))[0]) {
         return seeOther(r.res, paymentPath({ merchantSerialNumber: msn, reference: q }));
       }
-      if (r.key.scopes.has('recurring:read') && AGREEMENT_ID.test(q) && (await services.recurringReader.refreshAgreement(msn, q))) {
+      if (r.key.scopes.has('recurring:read') && AGREEMENT_ID.test(q) && (await services.recurringReader.loadAgreements([{ msn, agreementId: q }]))[0]) {
         return seeOther(r.res, agreementPath({ merchantSerialNumber: msn, agreementId: q }));
       }
     }
