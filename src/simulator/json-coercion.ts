@@ -30,6 +30,8 @@ export function coerceBody(body: unknown, types: BodyTypes | undefined): unknown
   if (!types || !isObject(body)) return body;
   const result: Record<string, unknown> = { ...body };
   for (const [field, type] of Object.entries(types)) {
+    // An absent field stays absent (not a key holding undefined).
+    if (!(field in body)) continue;
     const value = body[field];
     if (typeof type === 'object') result[field] = coerceBody(value, type);
     else if (type === 'string' && typeof value === 'number' && Number.isFinite(value)) result[field] = numberTexts.get(body)?.get(field) ?? String(value);

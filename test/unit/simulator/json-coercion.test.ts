@@ -33,6 +33,8 @@ describe('lenient JSON', () => {
     expect(read('{"count":"two"}', types)).toEqual({ count: 'two' });
     // Fields not named are never coerced.
     expect(read('{"unit":2}', types)).toEqual({ unit: 2 });
+    // Named fields that are absent stay absent, not keys holding undefined.
+    expect(Object.keys(read('{"unit":2}', types) as object)).toEqual(['unit']);
   });
 
   test('a body that is not an object, and a route without types, pass through', () => {
